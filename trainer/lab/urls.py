@@ -1,4 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+from django.views.generic import TemplateView
 
 app_name = "lab"
-urlpatterns = []
+urlpatterns = [
+    path("", TemplateView.as_view(template_name="lab/index.html"), name="index"),
+]

@@ -1,0 +1,37 @@
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from .forms import SignUpForm
+from .signals import learner_signed_in
+
+
+def _next_url(request):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return "home"
+
+
+def signup(request):
+    if request.method == "POST":
+        form = SignUpForm(request.POST)
+        if form.is_valid():
+            user = form.save()
+            login(request, user)
+            learner_signed_in.send(sender=signup, request=request, user=user)
+            return redirect(_next_url(request))
+    else:
+        form = SignUpForm()
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+
+    def form_valid(self, form):
+        # Carry the anonymous session's work over before login() rotates the session.
+        response = super().form_valid(form)
+        learner_signed_in.send(sender=LoginView, request=self.request, user=form.get_user())
+        return response
