@@ -1,0 +1,177 @@
+"""A cluster compiled for fast questions: pods grouped, selections precomputed.
+
+Pods that share namespace, labels, container ports and the set of policy
+ipBlocks holding their IP are indistinguishable to every policy, so they form
+one group. Sets of groups are Python ints used as bitmasks: what a policy
+selects and what a peer matches are computed once per cluster, lazily, and a
+probe is then a few bit tests.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from .objects import Cluster, IPBlock, LabelSelector, NetworkPolicy, Peer, Pod, PolicyPort
+
+DIRECTIONS = ("Ingress", "Egress")
+
+
+class IPRange:
+    """An ipBlock as integer ranges, so containment costs no ipaddress objects."""
+
+    __slots__ = ("version", "start", "end", "excepts")
+
+    def __init__(self, block: IPBlock):
+        net = ipaddress.ip_network(block.cidr, strict=False)
+        self.version = net.version
+        self.start, self.end = int(net.network_address), int(net.broadcast_address)
+        self.excepts = []
+        for cidr in block.except_:
+            ex = ipaddress.ip_network(cidr, strict=False)
+            self.excepts.append((int(ex.network_address), int(ex.broadcast_address)))
+
+    def contains(self, ip: tuple[int, int] | None) -> bool:
+        if ip is None or ip[0] != self.version or not self.start <= ip[1] <= self.end:
+            return False
+        return not any(lo <= ip[1] <= hi for lo, hi in self.excepts)
+
+    def excluded_by(self, ip: tuple[int, int]) -> int | None:
+        """Index of the except entry holding ip, if any."""
+        for i, (lo, hi) in enumerate(self.excepts):
+            if lo <= ip[1] <= hi:
+                return i
+        return None
+
+
+def ip_key(ip: str | None) -> tuple[int, int] | None:
+    if not ip:
+        return None
+    addr = ipaddress.ip_address(ip)
+    return addr.version, int(addr)
+
+
+class CompiledCluster:
+    def __init__(self, cluster: Cluster):
+        self.cluster = cluster
+        self.ns_labels = {name: ns.labels for name, ns in cluster.namespaces.items()}
+        self.policies = cluster.policies
+        self._ranges: dict[IPBlock, IPRange] = {}
+        blocks = []
+        for policy in cluster.policies:
+            for rules in (policy.ingress, policy.egress):
+                for rule in rules:
+                    for peer in rule.peers:
+                        if peer.ip_block is not None and peer.ip_block not in self._ranges:
+                            self._ranges[peer.ip_block] = IPRange(peer.ip_block)
+                            blocks.append(self._ranges[peer.ip_block])
+        self.pod_ip = [ip_key(p.ip) for p in cluster.pods]
+        groups: dict[tuple, int] = {}
+        self.group_of: list[int] = []
+        self.members: list[list[Pod]] = []
+        for pod, ip in zip(cluster.pods, self.pod_ip):
+            key = (pod.namespace, frozenset(pod.labels.items()), pod.ports,
+                   tuple(b.contains(ip) for b in blocks))
+            index = groups.setdefault(key, len(groups))
+            if index == len(self.members):
+                self.members.append([])
+            self.members[index].append(pod)
+            self.group_of.append(index)
+        self.index_of = {pod.key: i for i, pod in enumerate(cluster.pods)}
+        self.all_groups = (1 << len(self.members)) - 1
+        self._by_namespace: dict[str, int] = {}
+        for g, members in enumerate(self.members):
+            ns = members[0].namespace
+            self._by_namespace[ns] = self._by_namespace.get(ns, 0) | (1 << g)
+        self._selector_cache: dict[tuple, int] = {}
+        self._peer_cache: dict[tuple, int] = {}
+        # For each direction, each group: the policies that select it and isolate it.
+        self.isolating = {d: [[] for _ in self.members] for d in DIRECTIONS}
+        for policy in cluster.policies:
+            selected = self.selected_groups(policy)
+            for direction in policy.policy_types:
+                for g in _bits(selected):
+                    self.isolating[direction][g].append(policy)
+
+    # --- selections ---------------------------------------------------------
+
+    def ip_range(self, block: IPBlock) -> IPRange:
+        found = self._ranges.get(block)
+        if found is None:
+            found = self._ranges[block] = IPRange(block)
+        return found
+
+    def _pods_matching(self, selector: LabelSelector, within: int) -> int:
+        key = (selector, within)
+        mask = self._selector_cache.get(key)
+        if mask is None:
+            mask = 0
+            for g in _bits(within):
+                if selector.matches(self.members[g][0].labels):
+                    mask |= 1 << g
+            self._selector_cache[key] = mask
+        return mask
+
+    def namespaces_matching(self, selector: LabelSelector) -> int:
+        key = (selector, "ns")
+        mask = self._selector_cache.get(key)
+        if mask is None:
+            mask = 0
+            for ns, groups in self._by_namespace.items():
+                if selector.matches(self.ns_labels.get(ns, {})):
+                    mask |= groups
+            self._selector_cache[key] = mask
+        return mask
+
+    def selected_groups(self, policy: NetworkPolicy) -> int:
+        return self._pods_matching(policy.pod_selector, self._by_namespace.get(policy.namespace, 0))
+
+    def peer_groups(self, peer: Peer, policy_namespace: str) -> int:
+        """Pod groups a peer matches (ipBlock peers by pod IP: plugin-dependent)."""
+        cache_key = (id(peer), policy_namespace)
+        cached = self._peer_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        if peer.ip_block is not None:
+            rng = self.ip_range(peer.ip_block)
+            mask = 0
+            for g, members in enumerate(self.members):
+                if rng.contains(self.pod_ip[self.index_of[members[0].key]]):
+                    mask |= 1 << g
+        else:
+            if peer.namespace_selector is None:
+                within = self._by_namespace.get(policy_namespace, 0)
+            else:
+                within = self.namespaces_matching(peer.namespace_selector)
+            selector = peer.pod_selector or LabelSelector()
+            mask = self._pods_matching(selector, within) if within else 0
+        # Peers live as long as the cluster, so id() is a stable key here.
+        self._peer_cache[cache_key] = mask
+        return mask
+
+    def group(self, pod: Pod) -> int:
+        return self.group_of[self.index_of[pod.key]]
+
+
+def _bits(mask: int):
+    g = 0
+    while mask:
+        if mask & 1:
+            yield g
+        mask >>= 1
+        g += 1
+
+
+def port_matches(pp: PolicyPort, port: int, protocol: str, dst: Pod | None) -> bool:
+    """A PolicyPort against a connection; named ports resolve on the destination pod."""
+    if pp.protocol != protocol:
+        return False
+    if pp.port is None:
+        return True
+    if isinstance(pp.port, str):
+        return dst is not None and dst.named_port(pp.port, protocol) == port
+    if pp.end_port is not None:
+        return pp.port <= port <= pp.end_port
+    return pp.port == port
+
+
+bits = _bits

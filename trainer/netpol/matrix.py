@@ -1,0 +1,193 @@
+"""All-pairs reachability over a cluster, on groups of identical pods, and diffs.
+
+The matrix is computed with bitmasks over groups (see compiled.py): for each
+port, the sources each destination's ingress admits and the destinations each
+source's egress admits, then one AND per row. A cell's explanation is a
+Verdict for representative members, computed only when asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from .compiled import bits, ip_key, port_matches
+from .evaluation import Analyzer, Verdict
+from .objects import ExternalHost
+
+Port = tuple[int, str]
+
+
+@dataclass(frozen=True)
+class Group:
+    members: tuple  # Pods, or one ExternalHost
+
+    @property
+    def external(self) -> bool:
+        return isinstance(self.members[0], ExternalHost)
+
+    @property
+    def label(self) -> str:
+        first = self.members[0].key
+        return first if len(self.members) == 1 else f"{first} (+{len(self.members) - 1} alike)"
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(m.key for m in self.members)
+
+
+@dataclass(frozen=True)
+class MatrixDiff:
+    opened: tuple[tuple[str, str, int, str], ...]
+    closed: tuple[tuple[str, str, int, str], ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.opened or self.closed)
+
+
+def declared_ports(cluster) -> tuple[Port, ...]:
+    """Every (port, protocol) any pod declares, or TCP 80 when none does."""
+    found = sorted({(p.port, p.protocol) for pod in cluster.pods for p in pod.ports},
+                   key=lambda x: (x[0], x[1]))
+    return tuple(found) or ((80, "TCP"),)
+
+
+class Matrix:
+    def __init__(self, analyzer: Analyzer, externals=(), ports=None):
+        self.analyzer = analyzer
+        compiled = analyzer.compiled
+        hosts = []
+        for ip in externals:
+            host = analyzer.endpoint(ip)
+            if isinstance(host, ExternalHost) and host not in hosts:
+                hosts.append(host)
+        self.groups = tuple(Group(tuple(m)) for m in compiled.members) + tuple(
+            Group((h,)) for h in hosts)
+        self.pod_group_count = len(compiled.members)
+        self.ports = tuple(ports) if ports is not None else declared_ports(analyzer.cluster)
+        self._rows = {port: self._rows_for(port) for port in self.ports}
+
+    # --- computing --------------------------------------------------------------
+
+    def _rows_for(self, port: Port) -> list[int]:
+        """row[s]: mask of destination group indexes that s may reach on port."""
+        number, protocol = port
+        compiled = self.analyzer.compiled
+        n_pods = self.pod_group_count
+        ext = self.groups[n_pods:]
+        ext_ips = [ip_key(g.members[0].ip) for g in ext]
+        all_pods = compiled.all_groups
+        all_ext = ((1 << len(ext)) - 1) << n_pods
+        reps = [g.members[0] for g in self.groups[:n_pods]]
+
+        def peers_mask(rule, policy):
+            if not rule.peers:
+                return all_pods | all_ext
+            mask = 0
+            for peer in rule.peers:
+                mask |= compiled.peer_groups(peer, policy.namespace)
+                if peer.ip_block is not None and ext:
+                    rng = compiled.ip_range(peer.ip_block)
+                    for i, ip in enumerate(ext_ips):
+                        if rng.contains(ip):
+                            mask |= 1 << (n_pods + i)
+            return mask
+
+        # Ingress: which sources each destination group admits.
+        admits = []
+        open_ingress = all_ext  # columns everyone may enter: outside hosts and non-isolated groups
+        for d in range(n_pods):
+            policies = compiled.isolating["Ingress"][d]
+            if not policies:
+                admits.append(None)
+                open_ingress |= 1 << d
+                continue
+            mask = 0
+            for policy in policies:
+                for rule in policy.ingress:
+                    if not rule.ports or any(port_matches(pp, number, protocol, reps[d])
+                                             for pp in rule.ports):
+                        mask |= peers_mask(rule, policy)
+            admits.append(mask)
+        # Transpose the isolated columns into, for each source, the isolated groups admitting it.
+        extra = [0] * len(self.groups)
+        for d, mask in enumerate(admits):
+            if mask:
+                for s in bits(mask):
+                    extra[s] |= 1 << d
+
+        rows = []
+        for s in range(len(self.groups)):
+            if s >= n_pods or not compiled.isolating["Egress"][s]:
+                reach = all_pods | all_ext
+            else:
+                reach = 0
+                for policy in compiled.isolating["Egress"][s]:
+                    for rule in policy.egress:
+                        reach |= peers_mask(rule, policy) & self._egress_port_mask(
+                            rule, number, protocol, reps, all_ext)
+            row = reach & (open_ingress | extra[s])
+            if s >= n_pods:
+                row &= all_pods  # between two outside hosts no policy applies: not shown
+            elif len(self.groups[s].members) == 1:
+                row |= 1 << s  # a pod may always reach itself
+            rows.append(row)
+        return rows
+
+    def _egress_port_mask(self, rule, number, protocol, reps, all_ext) -> int:
+        """Destination groups for which the rule's ports admit number/protocol."""
+        compiled = self.analyzer.compiled
+        if not rule.ports or any(port_matches(pp, number, protocol, None) for pp in rule.ports):
+            return compiled.all_groups | all_ext
+        mask = 0
+        for pp in rule.ports:
+            if isinstance(pp.port, str) and pp.protocol == protocol:
+                for g, rep in enumerate(reps):
+                    if rep.named_port(pp.port, protocol) == number:
+                        mask |= 1 << g
+        return mask
+
+    # --- reading ----------------------------------------------------------------
+
+    def is_allowed(self, s: int, d: int, port: Port) -> bool | None:
+        """None where no policy could apply (between two outside hosts)."""
+        if s >= self.pod_group_count and d >= self.pod_group_count:
+            return None
+        return bool(self._rows[port][s] >> d & 1)
+
+    def cell(self, s: int, d: int, port: Port) -> Verdict:
+        src_group, dst_group = self.groups[s], self.groups[d]
+        src = src_group.members[0]
+        dst = dst_group.members[1] if s == d and len(dst_group.members) > 1 else dst_group.members[0]
+        return self.analyzer.check(src, dst, port[0], port[1])
+
+    def count_allowed(self) -> int:
+        return sum(bin(row).count("1") for rows in self._rows.values() for row in rows)
+
+    @cached_property
+    def allowed(self) -> frozenset:
+        """Every allowed (src_key, dst_key, port, protocol), pod by pod (for small clusters)."""
+        found = set()
+        for port, rows in self._rows.items():
+            for s, row in enumerate(rows):
+                for d in bits(row):
+                    for src in self.groups[s].members:
+                        for dst in self.groups[d].members:
+                            if src is dst:
+                                continue
+                            found.add((src.key, dst.key, port[0], port[1]))
+        # Self traffic inside a multi-pod group is allowed too.
+        for port in self._rows:
+            for g in self.groups[: self.pod_group_count]:
+                for pod in g.members:
+                    found.add((pod.key, pod.key, port[0], port[1]))
+        return frozenset(found)
+
+
+def build_matrix(analyzer: Analyzer, externals=(), ports=None) -> Matrix:
+    return Matrix(analyzer, externals, ports)
+
+
+def diff_matrices(old: Matrix, new: Matrix) -> MatrixDiff:
+    before, after = old.allowed, new.allowed
+    return MatrixDiff(tuple(sorted(after - before)), tuple(sorted(before - after)))
