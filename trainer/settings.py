@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "trainer.walkthrough",
     "trainer.lab",
     "trainer.quizzes",
+    "trainer.tools",
 ]
 
 MIDDLEWARE = [

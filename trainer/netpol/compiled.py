@@ -68,7 +68,7 @@ class CompiledCluster:
         groups: dict[tuple, int] = {}
         self.group_of: list[int] = []
         self.members: list[list[Pod]] = []
-        for pod, ip in zip(cluster.pods, self.pod_ip):
+        for pod, ip in zip(cluster.pods, self.pod_ip, strict=True):
             key = (pod.namespace, frozenset(pod.labels.items()), pod.ports,
                    tuple(b.contains(ip) for b in blocks))
             index = groups.setdefault(key, len(groups))

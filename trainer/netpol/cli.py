@@ -1,0 +1,164 @@
+"""`netpol check`: the engine on the command line (DESIGN.md, "Command line").
+
+Pure Python: the Django management command only hands it argv, streams and limits.
+Invalid input exits 2 with nothing on stdout and every problem on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import json
+import sys
+
+from .build import load_cluster
+from .evaluation import Analyzer
+from .loading import CLI_LIMITS, Limits
+from .matrix import build_matrix, declared_ports
+from .objects import PROTOCOLS, Pod
+from .problems import InputError, Problem, clip
+
+MAX_PROBES = 1_000_000
+
+
+class UsageError(Exception):
+    pass
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="action", required=True, metavar="check")
+    check = sub.add_parser("check", help="evaluate NetworkPolicies against a cluster")
+    check.add_argument("-f", "--filename", dest="files", action="append", required=True,
+                       metavar="FILE", help="YAML or JSON manifests; - for stdin (repeatable)")
+    check.add_argument("--probe", action="append", default=[], nargs=3,
+                       metavar=("SRC", "DST", "PORT[/PROTOCOL]"),
+                       help="one connection to judge: namespace/pod or IPv4 address (repeatable)")
+    check.add_argument("--probes", metavar="PROBES_FILE",
+                       help="a file of probes, one 'SRC DST PORT[/PROTOCOL]' per line")
+    check.add_argument("--external", action="append", default=[], metavar="IP",
+                       help="a host outside the cluster to include in the table (repeatable)")
+    check.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _read(path: str, stdin, limits: Limits) -> bytes:
+    """Read at most max_bytes + 1, so an oversized file costs no more than that."""
+    try:
+        if path == "-":
+            stream = getattr(stdin, "buffer", stdin)
+            data = stream.read(limits.max_bytes + 1)
+        else:
+            with open(path, "rb") as fh:
+                data = fh.read(limits.max_bytes + 1)
+    except OSError as exc:
+        raise InputError([Problem(f"cannot read: {exc.strerror or exc}", path)]) from None
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogateescape")
+    if len(data) > limits.max_bytes:
+        raise InputError([Problem(f"file is larger than the limit of {limits.max_bytes} bytes", path)])
+    return data
+
+
+def parse_port(text: str, where: str) -> tuple[int, str]:
+    number, _, protocol = text.partition("/")
+    protocol = (protocol or "TCP").upper()
+    if protocol not in PROTOCOLS:
+        raise UsageError(f"{where}: protocol {clip(protocol)} must be TCP, UDP or SCTP")
+    if not number.isdigit() or not 1 <= int(number) <= 65535:
+        raise UsageError(f"{where}: port {clip(number)} must be a number from 1 to 65535")
+    return int(number), protocol
+
+
+def _endpoint(analyzer: Analyzer, text: str, where: str):
+    if "/" not in text:
+        try:
+            if ipaddress.ip_address(text).version != 4:
+                raise ValueError
+        except ValueError:
+            raise UsageError(f"{where}: {clip(text)} is neither namespace/pod nor an IPv4 address") from None
+    try:
+        return analyzer.endpoint(text)
+    except KeyError as exc:
+        raise UsageError(f"{where}: {exc.args[0]}") from None
+
+
+def read_probes(args, stdin, limits: Limits) -> list[tuple[str, str, str, str]]:
+    probes = [(src, dst, port, f"--probe {i + 1}") for i, (src, dst, port) in enumerate(args.probe)]
+    if args.probes:
+        data = _read(args.probes, stdin, limits)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UsageError(f"{args.probes}: not UTF-8 text") from None
+        for number, line in enumerate(text.splitlines(), 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            fields = line.split()
+            where = f"{args.probes}:{number}"
+            if len(fields) != 3:
+                raise UsageError(f"{where}: expected 'SRC DST PORT[/PROTOCOL]', got {clip(line)}")
+            probes.append((*fields, where))
+            if len(probes) > MAX_PROBES:
+                raise UsageError(f"{where}: more than {MAX_PROBES} probes")
+    return probes
+
+
+def run(args, stdout=None, stderr=None, stdin=None, limits: Limits = CLI_LIMITS) -> int:
+    stdout, stderr, stdin = stdout or sys.stdout, stderr or sys.stderr, stdin or sys.stdin
+    try:
+        sources = [(_read(path, stdin, limits), "<stdin>" if path == "-" else path)
+                   for path in args.files]
+        cluster = load_cluster(sources, limits)
+        analyzer = Analyzer(cluster)
+        externals = [_endpoint(analyzer, ip, f"--external {ip}") for ip in args.external]
+        probes = read_probes(args, stdin, limits)
+        checks = [(_endpoint(analyzer, src, where), _endpoint(analyzer, dst, where),
+                   *parse_port(port, where)) for src, dst, port, where in probes]
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=stderr)
+        return 2
+    except UsageError as exc:
+        print(exc, file=stderr)
+        return 2
+    if checks:
+        if args.json:
+            results = [analyzer.check(*c).as_dict() for c in checks]
+            json.dump({"results": results}, stdout, indent=1)
+            stdout.write("\n")
+        else:
+            rows = [(v.src.key, v.dst.key, f"{v.port}/{v.protocol}",
+                     "allowed" if v.allowed else "denied")
+                    for v in (analyzer.check(*c) for c in checks)]
+            _table(rows, stdout)
+        return 0
+    _all_pairs(analyzer, [e for e in externals if not isinstance(e, Pod)], args.json, stdout)
+    return 0
+
+
+def _all_pairs(analyzer: Analyzer, externals, as_json: bool, stdout) -> None:
+    """Every ordered pair of pods (and each outside host both ways) on every declared port."""
+    matrix = build_matrix(analyzer, [e.ip for e in externals], declared_ports(analyzer.cluster))
+    pods = [(g, m) for g, group in enumerate(matrix.groups) for m in group.members]
+    results = []
+    for port in matrix.ports:
+        for s, src in pods:
+            for d, dst in pods:
+                if src is dst or s >= matrix.pod_group_count and d >= matrix.pod_group_count:
+                    continue
+                results.append((src, dst, port, matrix.is_allowed(s, d, port)))
+    if as_json:
+        out = [analyzer.check(src, dst, *port).as_dict() for src, dst, port, _ in results]
+        json.dump({"results": out}, stdout, indent=1)
+        stdout.write("\n")
+    else:
+        _table([(src.key, dst.key, f"{port[0]}/{port[1]}", "allowed" if ok else "denied")
+                for src, dst, port, ok in results], stdout)
+
+
+def _table(rows, stdout) -> None:
+    header = ("FROM", "TO", "PORT", "VERDICT")
+    widths = [max([len(header[i])] + [len(r[i]) for r in rows]) for i in range(3)]
+    fmt = f"{{:<{widths[0]}}}  {{:<{widths[1]}}}  {{:<{widths[2]}}}  {{}}\n"
+    stdout.write(fmt.format(*header))
+    stdout.writelines(fmt.format(*row) for row in rows)
