@@ -127,9 +127,9 @@ def run(args, stdout=None, stderr=None, stdin=None, limits: Limits = CLI_LIMITS)
             json.dump({"results": results}, stdout, indent=1)
             stdout.write("\n")
         else:
-            rows = [(v.src.key, v.dst.key, f"{v.port}/{v.protocol}",
-                     "allowed" if v.allowed else "denied")
-                    for v in (analyzer.check(*c) for c in checks)]
+            rows = [(src.key, dst.key, f"{port}/{protocol}",
+                     "allowed" if analyzer.allowed(src, dst, port, protocol) else "denied")
+                    for src, dst, port, protocol in checks]
             _table(rows, stdout)
         return 0
     _all_pairs(analyzer, [e for e in externals if not isinstance(e, Pod)], args.json, stdout)

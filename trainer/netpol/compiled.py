@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from .objects import Cluster, IPBlock, LabelSelector, NetworkPolicy, Peer, Pod, PolicyPort
+from .objects import Cluster, IPBlock, LabelSelector, NetworkPolicy, Peer, Pod, PolicyPort, Rule
 
 DIRECTIONS = ("Ingress", "Egress")
 
@@ -77,6 +77,9 @@ class CompiledCluster:
             self.members[index].append(pod)
             self.group_of.append(index)
         self.index_of = {pod.key: i for i, pod in enumerate(cluster.pods)}
+        self.group_by_key = {pod.key: g for pod, g in zip(cluster.pods, self.group_of, strict=True)}
+        # Pods of a group share their ipBlock memberships, so the first one's IP speaks for all.
+        self.group_ip = [ip_key(m[0].ip) for m in self.members]
         self.all_groups = (1 << len(self.members)) - 1
         self._by_namespace: dict[str, int] = {}
         for g, members in enumerate(self.members):
@@ -84,6 +87,8 @@ class CompiledCluster:
             self._by_namespace[ns] = self._by_namespace.get(ns, 0) | (1 << g)
         self._selector_cache: dict[tuple, int] = {}
         self._peer_cache: dict[tuple, int] = {}
+        self._rule_cache: dict[tuple, int] = {}
+        self._block_cache: dict[IPBlock, int] = {}
         # For each direction, each group: the policies that select it and isolate it.
         self.isolating = {d: [[] for _ in self.members] for d in DIRECTIONS}
         for policy in cluster.policies:
@@ -132,11 +137,7 @@ class CompiledCluster:
         if cached is not None:
             return cached
         if peer.ip_block is not None:
-            rng = self.ip_range(peer.ip_block)
-            mask = 0
-            for g, members in enumerate(self.members):
-                if rng.contains(self.pod_ip[self.index_of[members[0].key]]):
-                    mask |= 1 << g
+            mask = self._block_groups(peer.ip_block)
         else:
             if peer.namespace_selector is None:
                 within = self._by_namespace.get(policy_namespace, 0)
@@ -148,8 +149,30 @@ class CompiledCluster:
         self._peer_cache[cache_key] = mask
         return mask
 
+    def _block_groups(self, block: IPBlock) -> int:
+        mask = self._block_cache.get(block)
+        if mask is None:
+            rng = self.ip_range(block)
+            mask = 0
+            for g, ip in enumerate(self.group_ip):
+                if rng.contains(ip):
+                    mask |= 1 << g
+            self._block_cache[block] = mask
+        return mask
+
+    def rule_peer_groups(self, rule: Rule, policy_namespace: str) -> int:
+        """Pod groups any peer of the rule matches; every group when it has no peers."""
+        key = (id(rule), policy_namespace)
+        mask = self._rule_cache.get(key)
+        if mask is None:
+            mask = self.all_groups if not rule.peers else 0
+            for peer in rule.peers:
+                mask |= self.peer_groups(peer, policy_namespace)
+            self._rule_cache[key] = mask
+        return mask
+
     def group(self, pod: Pod) -> int:
-        return self.group_of[self.index_of[pod.key]]
+        return self.group_by_key[pod.key]
 
 
 def _bits(mask: int):

@@ -140,6 +140,7 @@ class Analyzer:
         self.cluster = cluster
         self.compiled = CompiledCluster(cluster)
         self._by_ip = {}
+        self._memo: dict[tuple, bool] = {}
         for pod in cluster.pods:
             if pod.ip:
                 self._by_ip.setdefault(pod.ip, pod)
@@ -164,21 +165,49 @@ class Analyzer:
 
     # --- the verdict ----------------------------------------------------------
 
-    def check(self, src, dst, port: int, protocol: str = "TCP") -> Verdict:
+    def check(self, src, dst, port: int, protocol: str = "TCP", explain: bool = True) -> Verdict:
+        """The verdict; with explain=False a denial carries no nearest miss (faster)."""
         src, dst = self.endpoint(src), self.endpoint(dst)
         protocol = protocol.upper()
         if protocol not in PROTOCOLS:
             raise ValueError(f"protocol must be one of {', '.join(PROTOCOLS)}")
         if isinstance(src, Pod) and isinstance(dst, Pod) and src.key == dst.key:
             return Verdict(src, dst, port, protocol, True, None, None)
-        egress = self.side("Egress", src, dst, port, protocol)
-        ingress = self.side("Ingress", dst, src, port, protocol)
+        egress = self.side("Egress", src, dst, port, protocol, explain)
+        ingress = self.side("Ingress", dst, src, port, protocol, explain)
         return Verdict(src, dst, port, protocol, egress.allowed and ingress.allowed, egress, ingress)
 
     def allowed(self, src, dst, port: int, protocol: str = "TCP") -> bool:
-        return self.check(src, dst, port, protocol).allowed
+        """Just the answer, memoised per group pair: pods of one group are alike."""
+        src, dst = self.endpoint(src), self.endpoint(dst)
+        if not (isinstance(src, Pod) and isinstance(dst, Pod)):
+            return self.check(src, dst, port, protocol, explain=False).allowed
+        key = (self.compiled.group(src), self.compiled.group(dst), src.key == dst.key, port, protocol)
+        found = self._memo.get(key)
+        if found is None:
+            found = key[2] or (self._side_allows("Egress", src, dst, port, protocol)
+                               and self._side_allows("Ingress", dst, src, port, protocol))
+            self._memo[key] = found
+        return found
 
-    def side(self, direction: str, subject: Endpoint, peer: Endpoint, port: int, protocol: str) -> Side:
+    def _side_allows(self, direction, subject: Pod, other: Pod, port, protocol) -> bool:
+        """The fast path of side(): a yes or no from cached rule masks, no explanation."""
+        compiled = self.compiled
+        policies = compiled.isolating[direction][compiled.group(subject)]
+        if not policies:
+            return True
+        bit = 1 << compiled.group(other)
+        dst = subject if direction == "Ingress" else other
+        for policy in policies:
+            for rule in policy.rules(direction):
+                if not compiled.rule_peer_groups(rule, policy.namespace) & bit:
+                    continue
+                if not rule.ports or any(port_matches(pp, port, protocol, dst) for pp in rule.ports):
+                    return True
+        return False
+
+    def side(self, direction: str, subject: Endpoint, peer: Endpoint, port: int, protocol: str,
+             explain: bool = True) -> Side:
         """Does subject's `direction` allow traffic with peer? subject is the pod policies select."""
         if not isinstance(subject, Pod):
             return Side(direction, subject, False, False, (), True)
@@ -199,7 +228,7 @@ class Analyzer:
                 text = _match_text(policy, direction, r, rule, peer_index, port_index)
                 return Side(direction, subject, True, True, _keys(policies), True,
                             match=Match(policy, r, peer_index, port_index, text))
-        miss = self._nearest_miss(direction, policies, peer, port, protocol, dst_pod)
+        miss = self._nearest_miss(direction, policies, peer, port, protocol, dst_pod) if explain else None
         return Side(direction, subject, True, True, _keys(policies), False, miss=miss)
 
     # --- rule matching --------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 PROTOCOLS = ("TCP", "UDP", "SCTP")
 NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
@@ -173,7 +174,7 @@ class NetworkPolicy:
     source: str = ""
     line: int | None = None
 
-    @property
+    @cached_property
     def key(self) -> str:
         return f"{self.namespace}/{self.name}"
 
@@ -204,8 +205,8 @@ class Pod:
     ports: tuple[ContainerPort, ...] = ()
     line: int | None = None
 
-    @property
-    def key(self) -> str:
+    @cached_property
+    def key(self) -> str:  # cached: the hot path asks for it on every probe
         return f"{self.namespace}/{self.name}"
 
     def named_port(self, name: str, protocol: str) -> int | None:
