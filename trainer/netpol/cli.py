@@ -10,6 +10,7 @@ import argparse
 import ipaddress
 import json
 import sys
+from dataclasses import dataclass, field
 
 from .build import load_cluster
 from .evaluation import Analyzer
@@ -23,6 +24,15 @@ MAX_PROBES = 1_000_000
 
 class UsageError(Exception):
     pass
+
+
+@dataclass
+class Arguments:
+    files: list
+    probe: list = field(default_factory=list)
+    probes: str | None = None
+    external: list = field(default_factory=list)
+    json: bool = False
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -120,6 +130,9 @@ def run(args, stdout=None, stderr=None, stdin=None, limits: Limits = CLI_LIMITS)
         return 2
     except UsageError as exc:
         print(exc, file=stderr)
+        return 2
+    except (RecursionError, MemoryError) as exc:  # defence in depth: limits should stop these first
+        print(f"input refused: {type(exc).__name__}", file=stderr)
         return 2
     if checks:
         if args.json:

@@ -1,21 +1,9 @@
 import sys
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from trainer.limits import cli_limits
 from trainer.netpol import cli
-from trainer.netpol.loading import CLI_LIMITS
-
-
-def cli_limits():
-    return CLI_LIMITS.__class__(
-        max_bytes=settings.NETPOL_CLI_MAX_BYTES,
-        max_depth=settings.NETPOL_MAX_DEPTH,
-        max_aliases=settings.NETPOL_MAX_ALIASES,
-        max_nodes=settings.NETPOL_CLI_MAX_NODES,
-        max_documents=CLI_LIMITS.max_documents,
-        max_objects=CLI_LIMITS.max_objects,
-    )
 
 
 class Command(BaseCommand):
@@ -26,8 +14,7 @@ class Command(BaseCommand):
         cli.add_arguments(parser)
 
     def handle(self, *args, **options):
-        args = type("Args", (), {k: options.get(k) for k in
-                                 ("files", "probe", "probes", "external", "json")})
+        args = cli.Arguments(**{k: options[k] for k in cli.Arguments.__annotations__})
         status = cli.run(args, self.stdout._out, self.stderr._out, sys.stdin, cli_limits())
         if status:
             sys.exit(status)
