@@ -215,10 +215,20 @@ class _Builder:
         """Returns (value, nodes in it, height)."""
         if depth > self.limits.max_depth:
             raise _Refused(f"nesting deeper than {self.limits.max_depth} levels", event.start_mark)
-        if isinstance(event, yaml.AliasEvent):
+        cls = type(event)
+        if cls is yaml.ScalarEvent and event.anchor is None:  # the common case, kept short
+            self.nodes += 1
+            if self.nodes > self.limits.max_nodes:
+                self._count(0, event.start_mark)
+            if path not in self.lines:
+                self.lines[path] = event.start_mark.line + 1
+            if event.tag is None and not event.style:  # plain: libyaml says "", PyYAML None
+                return _plain_scalar(event.value, self.limits, event.start_mark), 1, 1
+            return _scalar(event, self.limits), 1, 1
+        if cls is yaml.AliasEvent:
             return self._alias(event, path, depth)
         self.lines.setdefault(path, event.start_mark.line + 1)
-        if isinstance(event, yaml.ScalarEvent):
+        if cls is yaml.ScalarEvent:
             self._count(1, event.start_mark)
             result = (_scalar(event, self.limits), 1, 1)
         elif isinstance(event, yaml.SequenceStartEvent):
