@@ -1,5 +1,601 @@
-"""The API server's rules: to be written."""
+"""The API server's rules, reported with field paths, in its own words.
+
+Two passes over each object. The first walks a schema as `kubectl apply`'s
+strict field validation does: an unknown field or a value of the wrong type is
+a problem. The second applies what the API server's validation applies
+(pkg/apis/networking/validation ValidateNetworkPolicy, apimachinery's label
+selector, label and name rules). NetworkPolicies are checked in full; Pods and
+Namespaces only in the fields the engine reads, so that the output of
+`kubectl get ns,pods,netpol -A -o yaml` loads as it is; other kinds only need
+apiVersion and kind. Once validate_manifest returns [] for an object, build.py
+can rely on every type it reads.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+
+from .loading import Manifest
+from .problems import Problem, clip, format_path
+
+API_VERSIONS = {"NetworkPolicy": "networking.k8s.io/v1", "Pod": "v1", "Namespace": "v1"}
+PROTOCOLS = ("SCTP", "TCP", "UDP")  # sorted, as the API server lists them
+POLICY_TYPES = ("Egress", "Ingress")
+ANNOTATIONS_MAX_BYTES = 256 * 1024
+
+# --- a small schema of the fields we walk ---------------------------------------
+
+STR, INT, BOOL, INT_OR_STR, ANY = "a string", "an integer", "a boolean", "an integer or a string", "any"
 
 
-def validate_manifest(manifest):
+@dataclass(frozen=True)
+class Obj:
+    fields: dict = field(default_factory=dict)
+    strict: bool = True  # unknown fields are problems (kubectl apply's strict validation)
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: object
+    null_items: bool = True  # Go decodes a null item to the zero value; False where build cannot
+
+
+@dataclass(frozen=True)
+class MapOf:
+    value: object
+
+
+_SELECTOR = Obj({
+    "matchLabels": MapOf(STR),
+    "matchExpressions": ListOf(Obj({"key": STR, "operator": STR, "values": ListOf(STR)})),
+})
+_NETPOL_PORT = Obj({"protocol": STR, "port": INT_OR_STR, "endPort": INT})
+_PEER = Obj({
+    "podSelector": _SELECTOR,
+    "namespaceSelector": _SELECTOR,
+    "ipBlock": Obj({"cidr": STR, "except": ListOf(STR)}),
+})
+_OBJECT_META = Obj({
+    "name": STR, "generateName": STR, "namespace": STR, "selfLink": STR, "uid": STR,
+    "resourceVersion": STR, "generation": INT, "creationTimestamp": STR,
+    "deletionTimestamp": STR, "deletionGracePeriodSeconds": INT,
+    "labels": MapOf(STR), "annotations": MapOf(STR),
+    "ownerReferences": ListOf(Obj({
+        "apiVersion": STR, "kind": STR, "name": STR, "uid": STR,
+        "controller": BOOL, "blockOwnerDeletion": BOOL,
+    })),
+    "finalizers": ListOf(STR),
+    "managedFields": ListOf(Obj({
+        "manager": STR, "operation": STR, "apiVersion": STR, "time": STR,
+        "fieldsType": STR, "fieldsV1": Obj(strict=False), "subresource": STR,
+    })),
+})
+NETWORK_POLICY = Obj({
+    "apiVersion": ANY,  # checked for every kind by _type_meta
+    "kind": ANY,
+    "metadata": _OBJECT_META,
+    "spec": Obj({
+        "podSelector": _SELECTOR,
+        "policyTypes": ListOf(STR),
+        "ingress": ListOf(Obj({"ports": ListOf(_NETPOL_PORT), "from": ListOf(_PEER)})),
+        "egress": ListOf(Obj({"ports": ListOf(_NETPOL_PORT), "to": ListOf(_PEER)})),
+    }),
+    "status": ANY,  # clusters of 1.24-1.26 print `status: {}`; nothing reads it
+})
+_LOOSE_META = Obj({"name": STR, "namespace": STR, "labels": MapOf(STR)}, strict=False)
+POD = Obj({
+    "metadata": _LOOSE_META,
+    "spec": Obj({
+        "containers": ListOf(Obj({
+            "ports": ListOf(Obj({"containerPort": INT, "protocol": STR, "name": STR},
+                                strict=False), null_items=False),
+        }, strict=False), null_items=False),
+    }, strict=False),
+    "status": Obj({"podIP": STR, "podIPs": ListOf(Obj({"ip": STR}, strict=False))}, strict=False),
+}, strict=False)
+NAMESPACE = Obj({"metadata": _LOOSE_META}, strict=False)
+_SCHEMAS = {"NetworkPolicy": NETWORK_POLICY, "Pod": POD, "Namespace": NAMESPACE}
+
+
+class _Report:
+    """Collects one object's problems; the line of a problem may be a sub-field's."""
+
+    def __init__(self, m: Manifest):
+        self.m = m
+        self.problems: list[Problem] = []
+
+    def add(self, path: tuple, message: str, line_path: tuple | None = None):
+        line = self.m.line(line_path if line_path is not None else path)
+        self.problems.append(Problem(message, self.m.source, self.m.label, format_path(path), line))
+
+    def invalid(self, path, value, detail, line_path=None):
+        self.add(path, f"Invalid value: {show(value)}: {detail}", line_path)
+
+    def required(self, path, detail=""):
+        self.add(path, f"Required value: {detail}" if detail else "Required value")
+
+    def forbidden(self, path, detail):
+        self.add(path, f"Forbidden: {detail}")
+
+    def unsupported(self, path, value, supported):
+        listed = ", ".join(f'"{s}"' for s in supported)
+        self.add(path, f"Unsupported value: {show(value)}: supported values: {listed}")
+
+
+def show(value) -> str:
+    """A value as the API server echoes it: strings quoted, numbers bare; clipped."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return clip(value)[1:-1]
+    if isinstance(value, list):
+        return clip("[" + ", ".join(show(v) for v in value) + "]")[1:-1]
+    if isinstance(value, dict):
+        return "{...}"
+    return clip(value)
+
+
+def _type_name(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean " + show(value)
+    if isinstance(value, int):
+        return "integer " + show(value)
+    if isinstance(value, float):
+        return "number " + show(value)
+    if isinstance(value, str):
+        return "string " + show(value)
+    return "a list" if isinstance(value, list) else "an object"
+
+
+# --- pass 1: fields and types --------------------------------------------------
+
+
+def _has_type(value, kind) -> bool:
+    if kind == ANY:
+        return True
+    if kind == STR:
+        return isinstance(value, str)
+    if kind == BOOL:
+        return isinstance(value, bool)
+    is_int = isinstance(value, int) and not isinstance(value, bool)
+    if kind == INT:
+        return is_int
+    return is_int or isinstance(value, str)  # INT_OR_STR
+
+
+def _walk(report: _Report, value, spec, path: tuple):
+    """Report unknown fields and wrong types. A null field counts as absent, as in Go."""
+    if value is None:
+        return
+    if isinstance(spec, Obj):
+        if not isinstance(value, dict):
+            return report.add(path, f"Invalid type: expected an object, got {_type_name(value)}")
+        for key, item in value.items():
+            if key in spec.fields:
+                _walk(report, item, spec.fields[key], path + (key,))
+            elif spec.strict:
+                report.add(path + (key,), f'unknown field "{clip(format_path(path + (key,)))[1:-1]}"')
+    elif isinstance(spec, ListOf):
+        if not isinstance(value, list):
+            return report.add(path, f"Invalid type: expected a list, got {_type_name(value)}")
+        for i, item in enumerate(value):
+            if item is None and (not spec.null_items or not isinstance(spec.item, Obj)):
+                expected = "an object" if isinstance(spec.item, Obj) else spec.item
+                report.add(path + (i,), f"Invalid type: expected {expected}, got null")
+            else:
+                _walk(report, item, spec.item, path + (i,))
+    elif isinstance(spec, MapOf):
+        if not isinstance(value, dict):
+            return report.add(path, f"Invalid type: expected an object, got {_type_name(value)}")
+        for key, item in value.items():
+            if not _has_type(item, spec.value):
+                hint = ' (write "" for an empty value)' if item is None else ""
+                report.add(path + (key,), f"Invalid type: expected {spec.value}, got {_type_name(item)}{hint}")
+    elif not _has_type(value, spec):
+        report.add(path, f"Invalid type: expected {spec}, got {_type_name(value)}")
+
+
+# --- apimachinery's string formats (k8s.io/apimachinery/pkg/util/validation) ---
+
+_DNS1123_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+_DNS1123_SUBDOMAIN = _DNS1123_LABEL + "(\\." + _DNS1123_LABEL + ")*"
+_LABEL_KEY = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
+_LABEL_VALUE = "(" + _LABEL_KEY + ")?"
+_LABEL_KEY_MSG = ("must consist of alphanumeric characters, '-', '_' or '.', "
+                  "and must start and end with an alphanumeric character")
+
+
+def _regex_error(msg: str, fmt: str, *examples: str) -> str:
+    shown = " or ".join(f"'{e}', " for e in examples)
+    return f"{msg} (e.g. {shown}regex used for validation is '{fmt}')"
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def dns1123_label(value: str) -> list[str]:
+    errs = []
+    if _size(value) > 63:
+        errs.append("must be no more than 63 characters")
+    if not re.fullmatch(_DNS1123_LABEL, value):
+        if re.fullmatch(_DNS1123_SUBDOMAIN, value):
+            errs.append("must not contain dots")
+        else:
+            errs.append(_regex_error(
+                "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
+                "and must start and end with an alphanumeric character", _DNS1123_LABEL, "my-name", "123-abc"))
+    return errs
+
+
+def dns1123_subdomain(value: str) -> list[str]:
+    errs = []
+    if _size(value) > 253:
+        errs.append("must be no more than 253 characters")
+    if not re.fullmatch(_DNS1123_SUBDOMAIN, value):
+        errs.append(_regex_error(
+            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
+            "and must start and end with an alphanumeric character", _DNS1123_SUBDOMAIN, "example.com"))
+    return errs
+
+
+def qualified_name(value: str) -> list[str]:
+    """IsQualifiedName: a label key, with an optional DNS subdomain prefix."""
+    errs = []
+    parts = value.split("/")
+    if len(parts) > 2:
+        return ["a valid label key " + _regex_error(_LABEL_KEY_MSG, _LABEL_KEY, "MyName", "my.name", "123-abc")
+                + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]
+    name = parts[-1]
+    if len(parts) == 2:
+        if not parts[0]:
+            errs.append("prefix part must be non-empty")
+        else:
+            errs += ["prefix part " + e for e in dns1123_subdomain(parts[0])]
+    if not name:
+        errs.append("name part must be non-empty")
+    elif _size(name) > 63:
+        errs.append("name part must be no more than 63 characters")
+    if not re.fullmatch(_LABEL_KEY, name):
+        errs.append("name part " + _regex_error(_LABEL_KEY_MSG, _LABEL_KEY, "MyName", "my.name", "123-abc"))
+    return errs
+
+
+def label_value(value: str) -> list[str]:
+    errs = []
+    if _size(value) > 63:
+        errs.append("must be no more than 63 characters")
+    if not re.fullmatch(_LABEL_VALUE, value):
+        errs.append(_regex_error(
+            "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
+            "and must start and end with an alphanumeric character", _LABEL_VALUE, "MyValue", "my_value", "12345"))
+    return errs
+
+
+def port_name(value: str) -> list[str]:
+    """IsValidPortName: an IANA_SVC_NAME."""
+    errs = []
+    if _size(value) > 15:
+        errs.append("must be no more than 15 characters")
+    if not re.fullmatch("[-a-z0-9]+", value):
+        errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+    if not re.search("[a-z]", value):
+        errs.append("must contain at least one letter (a-z)")
+    if "--" in value:
+        errs.append("must not contain consecutive hyphens")
+    if value.startswith("-") or value.endswith("-"):
+        errs.append("must not begin or end with a hyphen")
+    return errs
+
+
+def port_number(value: int) -> list[str]:
+    return [] if 1 <= value <= 65535 else ["must be between 1 and 65535, inclusive"]
+
+
+_IPV4_LOOSE = re.compile(r"[0-9]+(\.[0-9]+){3}")
+
+
+def _parse_ip(text: str):
+    """(address, message): Go's ParseIP as Kubernetes' strict IP validation words it."""
+    try:
+        if "%" in text:  # Go refuses IPv6 zones; Python would accept them
+            raise ValueError
+        addr = ipaddress.ip_address(text)
+    except ValueError:
+        if _IPV4_LOOSE.fullmatch(text) and all(int(o) < 256 for o in text.split(".")):
+            return None, "must not have leading 0s"
+        return None, None
+    if addr.version == 6 and addr.ipv4_mapped is not None:
+        return None, "must not be an IPv4-mapped IPv6 address"
+    return addr, None
+
+
+def ip_address(value: str) -> list[str]:
+    addr, message = _parse_ip(value)
+    if addr is None:
+        return [message or "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"]
     return []
+
+
+def parse_cidr(value: str):
+    """(network, errors) for an ipBlock CIDR: an address and a prefix length are required.
+
+    Host bits after the prefix are accepted, as the API server accepts them
+    (StrictIPCIDRValidation is off by default); leading zeros and IPv4-mapped
+    IPv6 addresses are refused in its strict words, since their meaning differs
+    between implementations.
+    """
+    invalid = ["must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"]
+    address, slash, length = value.rpartition("/")
+    if not slash or not length.isascii() or not length.isdigit():
+        return None, invalid
+    addr, message = _parse_ip(address)
+    if addr is None and message == "must not have leading 0s":
+        return None, ["must not have leading 0s in IP or prefix length"]
+    if addr is None and message:
+        return None, ["must not have an IPv4-mapped IPv6 address"]
+    if addr is None or int(length) > addr.max_prefixlen:
+        return None, invalid
+    if len(length) > 1 and length.startswith("0"):
+        return None, ["must not have leading 0s in IP or prefix length"]
+    return ipaddress.ip_network(f"{addr}/{int(length)}", strict=False), []
+
+
+# --- pass 2: the API server's rules ----------------------------------------------
+
+
+def _obj(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _items(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _labels(report: _Report, labels, path: tuple):
+    """ValidateLabels: errors sit at the map's path; the line is the offending key's."""
+    for key, value in _obj(labels).items():
+        for msg in qualified_name(key):
+            report.invalid(path, key, msg, path + (key,))
+        if isinstance(value, str):
+            for msg in label_value(value):
+                report.invalid(path, value, msg, path + (key,))
+
+
+def _selector(report: _Report, selector, path: tuple):
+    """metav1validation.ValidateLabelSelector, values checked (AllowInvalidLabelValueInSelector off)."""
+    selector = _obj(selector)
+    _labels(report, selector.get("matchLabels"), path + ("matchLabels",))
+    for i, expr in enumerate(_items(selector.get("matchExpressions"))):
+        expr, at = _obj(expr), path + ("matchExpressions", i)
+        operator, values = expr.get("operator"), expr.get("values")
+        if values is not None and not isinstance(values, list):
+            values = ["?"]  # a type error already; say nothing about its length
+        if operator in ("In", "NotIn"):
+            if not values:
+                report.required(at + ("values",), "must be specified when `operator` is 'In' or 'NotIn'")
+        elif operator in ("Exists", "DoesNotExist"):
+            if values:
+                report.forbidden(at + ("values",),
+                                 "may not be specified when `operator` is 'Exists' or 'DoesNotExist'")
+        elif operator is None or isinstance(operator, str):
+            report.invalid(at + ("operator",), operator or "", "not a valid selector operator")
+        key = expr.get("key")
+        if key is None or isinstance(key, str):
+            for msg in qualified_name(key or ""):
+                report.invalid(at + ("key",), key or "", msg)
+        for j, value in enumerate(_items(expr.get("values"))):
+            if isinstance(value, str):
+                for msg in label_value(value):
+                    report.invalid(at + ("values", j), value, msg)
+
+
+def _metadata(report: _Report, kind: str, meta):
+    """ValidateObjectMeta, as far as it concerns an object being created."""
+    meta = _obj(meta)
+    name_rule = dns1123_label if kind == "Namespace" else dns1123_subdomain
+    name = meta.get("name")
+    if name is None or name == "":
+        report.required(("metadata", "name"), "name or generateName is required")
+    elif isinstance(name, str):
+        for msg in name_rule(name):
+            report.invalid(("metadata", "name"), name, msg)
+    namespace = meta.get("namespace")
+    if kind != "Namespace" and isinstance(namespace, str) and namespace:
+        for msg in dns1123_label(namespace):
+            report.invalid(("metadata", "namespace"), namespace, msg)
+    _labels(report, meta.get("labels"), ("metadata", "labels"))
+    if kind != "NetworkPolicy":
+        return  # Pods and Namespaces: only what the engine reads
+    generation = meta.get("generation")
+    if isinstance(generation, int) and generation < 0:
+        report.invalid(("metadata", "generation"), generation, "must be greater than or equal to 0")
+    annotations = _obj(meta.get("annotations"))
+    for key in annotations:
+        for msg in qualified_name(key.lower()):
+            report.invalid(("metadata", "annotations"), key, msg, ("metadata", "annotations", key))
+    size = sum(_size(k) + _size(v) for k, v in annotations.items() if isinstance(v, str))
+    if size > ANNOTATIONS_MAX_BYTES:
+        report.add(("metadata", "annotations"), f"Too long: must have at most {ANNOTATIONS_MAX_BYTES} bytes")
+    for i, ref in enumerate(_items(meta.get("ownerReferences"))):
+        for key in ("apiVersion", "kind", "name", "uid"):
+            if not _obj(ref).get(key):
+                detail = "version must not be empty" if key == "apiVersion" else "must not be empty"
+                report.invalid(("metadata", "ownerReferences", i, key), "", detail)
+    for i, finalizer in enumerate(_items(meta.get("finalizers"))):
+        if isinstance(finalizer, str):
+            for msg in qualified_name(finalizer):
+                report.invalid(("metadata", "finalizers"), finalizer, msg, ("metadata", "finalizers", i))
+    for i, entry in enumerate(_items(meta.get("managedFields"))):
+        operation = _obj(entry).get("operation")
+        if operation not in ("Apply", "Update") and (operation is None or isinstance(operation, str)):
+            report.invalid(("metadata", "managedFields", i, "operation"), operation or "",
+                           "must be `Apply` or `Update`")
+        fields_type = _obj(entry).get("fieldsType")
+        if isinstance(fields_type, str) and fields_type not in ("", "FieldsV1"):
+            report.invalid(("metadata", "managedFields", i, "fieldsType"), fields_type, "must be `FieldsV1`")
+
+
+def _policy_port(report: _Report, port, path: tuple):
+    """ValidateNetworkPolicyPort."""
+    port = _obj(port)
+    protocol, number, end = port.get("protocol"), port.get("port"), port.get("endPort")
+    if isinstance(protocol, str) and protocol not in PROTOCOLS:
+        report.unsupported(path + ("protocol",), protocol, PROTOCOLS)
+    end_ok = isinstance(end, int) and not isinstance(end, bool)
+    if isinstance(number, int) and not isinstance(number, bool):
+        for msg in port_number(number):
+            report.invalid(path + ("port",), number, msg)
+        if end_ok:
+            if end < number:
+                report.invalid(path + ("endPort",), end, "must be greater than or equal to `port`")
+            for msg in port_number(end):
+                report.invalid(path + ("endPort",), end, msg)
+    elif isinstance(number, str):
+        if end_ok:
+            report.invalid(path + ("endPort",), end, "may not be specified when `port` is non-numeric")
+        for msg in port_name(number):
+            report.invalid(path + ("port",), number, msg)
+    elif number is None and end_ok:
+        report.invalid(path + ("endPort",), end, "may not be specified when `port` is not specified")
+
+
+def _ip_block(report: _Report, block, path: tuple):
+    """ValidateIPBlock: a CIDR, and each except strictly inside it."""
+    cidr = block.get("cidr")
+    if cidr is None or cidr == "":
+        return report.required(path + ("cidr",))
+    if not isinstance(cidr, str):
+        return
+    network, errors = parse_cidr(cidr)
+    for msg in errors:
+        report.invalid(path + ("cidr",), cidr, msg)
+    if network is None:
+        return
+    for i, text in enumerate(_items(block.get("except"))):
+        if not isinstance(text, str):
+            continue
+        inner, errors = parse_cidr(text)
+        for msg in errors:
+            report.invalid(path + ("except", i), text, msg)
+        if inner is not None and not (
+                inner.version == network.version and inner.network_address in network
+                and inner.prefixlen > network.prefixlen):
+            report.invalid(path + ("except", i), text, "must be a strict subset of `cidr`")
+
+
+def _peer(report: _Report, peer, path: tuple):
+    """ValidateNetworkPolicyPeer. A null selector is absent, as in Go."""
+    peer = _obj(peer)
+    count = 0
+    for key in ("podSelector", "namespaceSelector"):
+        if peer.get(key) is not None:
+            count += 1
+            _selector(report, peer[key], path + (key,))
+    if peer.get("ipBlock") is not None:
+        count += 1
+        _ip_block(report, _obj(peer["ipBlock"]), path + ("ipBlock",))
+    if count == 0:
+        report.required(path, "must specify a peer")
+    elif count > 1 and peer.get("ipBlock") is not None:
+        report.forbidden(path, "may not specify both ipBlock and another peer")
+
+
+def _policy_spec(report: _Report, spec):
+    """ValidateNetworkPolicySpec."""
+    spec = _obj(spec)
+    _selector(report, spec.get("podSelector"), ("spec", "podSelector"))
+    for key, peers in (("ingress", "from"), ("egress", "to")):
+        for i, rule in enumerate(_items(spec.get(key))):
+            rule = _obj(rule)
+            for j, port in enumerate(_items(rule.get("ports"))):
+                _policy_port(report, port, ("spec", key, i, "ports", j))
+            for j, peer in enumerate(_items(rule.get(peers))):
+                _peer(report, peer, ("spec", key, i, peers, j))
+    types = _items(spec.get("policyTypes"))
+    if len(types) > len(POLICY_TYPES):
+        return report.invalid(("spec", "policyTypes"), types, "may not specify more than two policyTypes")
+    for i, policy_type in enumerate(types):
+        if isinstance(policy_type, str) and policy_type not in POLICY_TYPES:
+            report.unsupported(("spec", "policyTypes", i), policy_type, POLICY_TYPES)
+
+
+def _pod(report: _Report, data: dict):
+    """The fields the engine reads: container ports, and the pod's IPs."""
+    for i, container in enumerate(_items(_obj(data.get("spec")).get("containers"))):
+        names = set()
+        for j, port in enumerate(_items(_obj(container).get("ports"))):
+            if not isinstance(port, dict):
+                continue  # a type error already
+            at = ("spec", "containers", i, "ports", j)
+            name = port.get("name")
+            if isinstance(name, str) and name:
+                errors = port_name(name)
+                for msg in errors:
+                    report.invalid(at + ("name",), name, msg)
+                if not errors and name in names:
+                    report.add(at + ("name",), f"Duplicate value: {show(name)}")
+                names.add(name)
+            number = port.get("containerPort")
+            if number is None:
+                report.required(at + ("containerPort",))
+            elif isinstance(number, int) and not isinstance(number, bool):
+                if number == 0:
+                    report.required(at + ("containerPort",))
+                for msg in port_number(number) if number else ():
+                    report.invalid(at + ("containerPort",), number, msg)
+            protocol = port.get("protocol")
+            if isinstance(protocol, str) and protocol and protocol not in PROTOCOLS:
+                report.unsupported(at + ("protocol",), protocol, PROTOCOLS)
+    status = _obj(data.get("status"))
+    ips = [(("status", "podIP"), status.get("podIP"))]
+    ips += [(("status", "podIPs", i, "ip"), _obj(e).get("ip")) for i, e in enumerate(_items(status.get("podIPs")))]
+    for path, ip in ips:
+        if isinstance(ip, str) and ip:
+            for msg in ip_address(ip):
+                report.invalid(path, ip, msg)
+
+
+def _type_meta(report: _Report, data: dict) -> str | None:
+    """apiVersion and kind: the kind to validate as, or None for kinds the engine ignores."""
+    api_version, kind = data.get("apiVersion"), data.get("kind")
+    if api_version is None or api_version == "":
+        report.add(("apiVersion",), "apiVersion not set")
+    if kind is None or kind == "":
+        report.add(("kind",), "kind not set")
+    if not isinstance(kind, str) or not kind:
+        return None
+    known = {k.lower(): k for k in API_VERSIONS}
+    if kind not in API_VERSIONS:
+        if kind.lower() in known and isinstance(api_version, str):  # a misspelt kind of ours
+            report.add(("kind",), f'no matches for kind "{clip(kind)[1:-1]}" in version '
+                                  f'"{clip(api_version)[1:-1]}"')
+        return None
+    if isinstance(api_version, str) and api_version and api_version != API_VERSIONS[kind]:
+        report.add(("apiVersion",), f'no matches for kind "{kind}" in version "{clip(api_version)[1:-1]}" '
+                                    f'(use apiVersion: {API_VERSIONS[kind]})')
+    return kind
+
+
+def validate_manifest(m: Manifest) -> list[Problem]:
+    """Every problem of one object, sorted by line; [] when build.py may use it."""
+    report = _Report(m)
+    data = m.data
+    for key in ("apiVersion", "kind"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            report.add((key,), f"Invalid type: expected a string, got {_type_name(data[key])}")
+    kind = _type_meta(report, data)
+    if kind is not None:
+        _walk(report, data, _SCHEMAS[kind], ())
+        _metadata(report, kind, data.get("metadata"))
+        if kind == "NetworkPolicy":
+            _policy_spec(report, data.get("spec"))
+        elif kind == "Pod":
+            _pod(report, data)
+    return sorted(report.problems, key=lambda p: p.line if p.line is not None else 1 << 30)
