@@ -123,15 +123,18 @@ def _int_value(text: str, limits: Limits, mark):
         raise _Refused(f"number {clip(text)} is too large", mark)
     sign = -1 if text.startswith("-") else 1
     body = digits
-    if body.startswith("0x"):
-        return sign * int(body[2:], 16)
-    if body.startswith("0b"):
-        return sign * int(body[2:], 2)
-    if body.startswith("0o"):
-        return sign * int(body[2:], 8)
-    if len(body) > 1 and body.startswith("0"):
-        return sign * int(body[1:], 8)
-    return sign * int(body)
+    try:
+        if body.startswith("0x"):
+            return sign * int(body[2:], 16)
+        if body.startswith("0b"):
+            return sign * int(body[2:], 2)
+        if body.startswith("0o"):
+            return sign * int(body[2:], 8)
+        if len(body) > 1 and body.startswith("0"):
+            return sign * int(body[1:], 8)
+        return sign * int(body)
+    except ValueError:  # "0x_": no digits; go-yaml keeps such a scalar as a string
+        return text
 
 
 def _plain_scalar(text: str, limits: Limits, mark):
@@ -289,7 +292,7 @@ class _Builder:
                 value, n, h = self._node(value_event, path + ("<<",), depth + 1)
                 merges.append((value, value_event.start_mark))
                 nodes += n
-                height = max(height, h + 1)
+                height = max(height, h)  # merged keys land at this level, not below it
                 continue
             if key in key_lines:
                 raise _Refused(
@@ -341,9 +344,16 @@ def parse_yaml(text: str | bytes, source: str = "<input>", limits: Limits = WEB_
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise InputError([Problem(f"not UTF-8 text (byte {exc.start})", source)]) from None
+            line = text.count(b"\n", 0, exc.start) + 1
+            raise InputError([Problem(f"not UTF-8 text (byte {exc.start})", source, line=line)]) from None
     elif len(text) > limits.max_bytes or len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
         raise InputError([_too_large(source, len(text.encode("utf-8", "surrogatepass")), limits)])
+    else:
+        # A lone surrogate (text decoded with surrogateescape) is no character at all.
+        bad = re.search("[\ud800-\udfff]", text)
+        if bad:
+            line = text.count("\n", 0, bad.start()) + 1
+            raise InputError([Problem("not UTF-8 text (a lone surrogate)", source, line=line)])
     text = text.removeprefix("\ufeff")
     try:
         return _Builder(text, limits).documents()
