@@ -1,5 +1,465 @@
-"""Content loader: to be written (see the issue that owns it)."""
+"""The quiz bank, lessons/quiz/*.yaml, loaded once into frozen objects.
+
+    topics.yaml     topics: {slug: {title: ..., rule: ...}}   the breakdown on results
+    clusters.yaml   clusters: {name: manifests}                shared by prediction questions
+    any other file  questions: [...] and/or templates: [...]
+
+A question (every field but the optional ones is required):
+
+    slug: default-allow            unique across the bank
+    kind: concept                  concept | reading | prediction | least-permissive | mistake
+    topic: default-allow           a key of topics.yaml
+    stage: 1                       the study guide's stage, 1-6
+    prompt: text                   `code` in backticks; blank lines split paragraphs
+    yaml: |                        optional YAML shown, never evaluated (may be wrong on purpose)
+    cluster: guide                 optional: a cluster of clusters.yaml ...
+    manifests: |                   ... and/or inline manifests (namespaces, pods)
+    policies: |                    optional policies, shown and applied on the cluster
+    externals: [192.168.5.10]      optional outside hosts shown with the cluster
+    requires: [SRC DST PORT/PROTO] least-permissive: what every acceptable answer must allow
+    multiple: false                true: "select all that apply", scored all-or-nothing
+    shuffle: true                  false keeps the authored order of the choices
+    choices:
+      - text: shown text           and/or
+        probe: SRC DST PORT[/PROTO]  the connection the choice claims; the engine checks it
+        expect: allowed            (or denied) the choice is right when the engine says so
+        yaml: |                    a policy shown as the choice (least-permissive)
+        correct: true              the key (bank questions; templates compute it)
+    explanation: text
+
+A template is a question with `params` ({name: [values]}), `$name` placeholders
+in its texts, YAML and probes, optionally `pick: N` (show N of its choices),
+and no `correct`: each variant's key is the engine's verdict on its probes
+(see quiz_variants.py).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from trainer.netpol.loading import Limits, parse_yaml
+from trainer.netpol.objects import PROTOCOLS
+from trainer.netpol.problems import InputError, format_path
+
+CONTENT_LIMITS = Limits(max_bytes=1024 * 1024, max_nodes=200_000)
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+PARAM = re.compile(r"[a-z_][a-z0-9_]*")
+KINDS = {
+    "concept": "Concept",
+    "reading": "Reading a policy",
+    "prediction": "Predicting reachability",
+    "least-permissive": "Least permissive policy",
+    "mistake": "Spot the mistake",
+}
+STAGES = range(1, 7)
+QUESTION_FIELDS = {"slug", "kind", "topic", "stage", "prompt", "yaml", "cluster", "manifests",
+                   "policies", "externals", "requires", "multiple", "shuffle", "choices",
+                   "explanation"}
+TEMPLATE_FIELDS = QUESTION_FIELDS | {"params", "pick"}
+CHOICE_FIELDS = {"text", "probe", "expect", "yaml", "correct"}
+TEXT_FIELDS = ("prompt", "yaml", "manifests", "policies", "explanation")
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    title: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class Probe:
+    src: str
+    dst: str
+    port: int
+    protocol: str = "TCP"
+
+    @classmethod
+    def parse(cls, text: str) -> Probe:
+        """'SRC DST PORT[/PROTOCOL]', as DESIGN.md's probe files; ValueError when malformed."""
+        parts = str(text).split()
+        if len(parts) != 3:
+            raise ValueError("a probe is 'SRC DST PORT[/PROTOCOL]'")
+        port, _, protocol = parts[2].partition("/")
+        protocol = (protocol or "TCP").upper()
+        if not port.isdigit() or not 1 <= int(port) <= 65535:
+            raise ValueError(f"port {port!r} is not a number from 1 to 65535")
+        if protocol not in PROTOCOLS:
+            raise ValueError(f"protocol must be one of {', '.join(PROTOCOLS)}")
+        return cls(parts[0], parts[1], int(port), protocol)
+
+    def describe(self) -> str:
+        return f"{self.src} → {self.dst} on {self.protocol} {self.port}"
+
+
+@dataclass(frozen=True)
+class ChoiceSpec:
+    """A choice as authored; in a template its texts still hold $placeholders."""
+
+    text: str = ""
+    probe: str = ""
+    expect_allowed: bool = True
+    yaml: str = ""
+    correct: bool | None = None  # None in templates: the engine decides
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    """A bank question, or a template when it has params."""
+
+    slug: str
+    kind: str
+    topic: str
+    stage: int
+    prompt: str
+    explanation: str
+    choices: tuple[ChoiceSpec, ...]
+    multiple: bool = False
+    shuffle: bool = True
+    yaml: str = ""
+    cluster: str = ""  # a name in clusters.yaml
+    manifests: str = ""
+    policies: str = ""
+    externals: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    params: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    pick: int | None = None
+    source: str = ""
+    line: int | None = None
+
+    @property
+    def is_template(self) -> bool:
+        return bool(self.params)
+
+    @property
+    def has_cluster(self) -> bool:
+        return bool(self.cluster or self.manifests)
+
+    @property
+    def where(self) -> str:
+        return f"{self.source}:{self.line}" if self.line else self.source
+
+
+@dataclass(frozen=True, eq=False)  # compared by identity, so it can key caches
+class Bank:
+    topics: dict[str, Topic]
+    clusters: dict[str, str]
+    questions: dict[str, QuestionSpec]  # bank questions and templates, by slug
+    problems: tuple[str, ...]
+
+    def get(self, slug: str) -> QuestionSpec | None:
+        return self.questions.get(slug)
+
+
+# --- loading -------------------------------------------------------------------
+
+
+class _Reader:
+    """Collects one problem per broken field, each naming file, line, question and field."""
+
+    def __init__(self):
+        self.problems: list[str] = []
+
+    def problem(self, source, lines, path, message, who=""):
+        line = _line(lines, path)
+        where = f"{source}:{line}" if line else source
+        parts = [where] + ([who] if who else []) + [format_path(path), message]
+        self.problems.append(": ".join(p for p in parts if p))
+
+
+def _line(lines: dict, path: tuple):
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return None
+
+
+def _read(path: Path, reader: _Reader, root: Path):
+    base = root.parent.parent  # so files are named lessons/quiz/<file>
+    source = str(path.relative_to(base)) if base in path.parents else str(path)
+    try:
+        docs = parse_yaml(path.read_bytes(), source, CONTENT_LIMITS)
+    except InputError as exc:
+        reader.problems += [str(p) for p in exc.problems]
+        return source, None, {}
+    except OSError as exc:
+        reader.problems.append(f"{source}: cannot be read: {exc.strerror}")
+        return source, None, {}
+    if len(docs) != 1 or not isinstance(docs[0][0], dict):
+        reader.problems.append(f"{source}: must hold one YAML mapping")
+        return source, None, {}
+    return source, docs[0][0], docs[0][1]
+
+
+def load_bank(directory: Path) -> Bank:
+    """Read and validate every file; a broken question is reported and left out."""
+    directory = Path(directory)
+    reader = _Reader()
+    topics: dict[str, Topic] = {}
+    clusters: dict[str, str] = {}
+    questions: dict[str, QuestionSpec] = {}
+    if not directory.is_dir():
+        return Bank({}, {}, {}, (f"{directory}: the quiz bank directory is missing",))
+    source, data, lines = _read(directory / "topics.yaml", reader, directory)
+    if data is not None:
+        topics = _topics(data, source, lines, reader)
+    if (directory / "clusters.yaml").exists():
+        source, data, lines = _read(directory / "clusters.yaml", reader, directory)
+        if data is not None:
+            clusters = _clusters(data, source, lines, reader)
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name in ("topics.yaml", "clusters.yaml"):
+            continue
+        source, data, lines = _read(path, reader, directory)
+        if data is None:
+            continue
+        unknown = set(data) - {"questions", "templates"}
+        for key in sorted(unknown, key=str):
+            reader.problem(source, lines, (key,), "unknown field (want questions or templates)")
+        for key, template in (("questions", False), ("templates", True)):
+            items = data.get(key)
+            if items is None:
+                continue
+            if not isinstance(items, list):
+                reader.problem(source, lines, (key,), "must be a list")
+                continue
+            for i, raw in enumerate(items):
+                spec = _question(raw, (key, i), template, source, lines, reader, topics, clusters)
+                if spec is None:
+                    continue
+                if spec.slug in questions:
+                    reader.problem(source, lines, (key, i, "slug"),
+                                   f"slug {spec.slug} is already used at {questions[spec.slug].where}")
+                    continue
+                questions[spec.slug] = spec
+    return Bank(topics, clusters, questions, tuple(reader.problems))
+
+
+def _topics(data, source, lines, reader) -> dict[str, Topic]:
+    found = {}
+    raw = data.get("topics")
+    if not isinstance(raw, dict) or not raw:
+        reader.problem(source, lines, ("topics",), "must be a mapping of topic slug to title and rule")
+        return found
+    for slug, value in raw.items():
+        path = ("topics", slug)
+        if not SLUG.fullmatch(str(slug)):
+            reader.problem(source, lines, path, "a topic slug is lower-case words joined by '-'")
+            continue
+        if not isinstance(value, dict) or not _text(value.get("title")) or not _text(value.get("rule")):
+            reader.problem(source, lines, path, "needs a title and a rule, both text")
+            continue
+        found[slug] = Topic(slug, value["title"].strip(), value["rule"].strip())
+    return found
+
+
+def _clusters(data, source, lines, reader) -> dict[str, str]:
+    raw = data.get("clusters")
+    if not isinstance(raw, dict):
+        reader.problem(source, lines, ("clusters",), "must be a mapping of name to manifests")
+        return {}
+    found = {}
+    for name, text in raw.items():
+        if not _text(text):
+            reader.problem(source, lines, ("clusters", name), "must be manifests as text")
+            continue
+        found[str(name)] = text
+    return found
+
+
+def _text(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _question(raw, path, template, source, lines, reader, topics, clusters):
+    before = len(reader.problems)
+    if not isinstance(raw, dict):
+        reader.problem(source, lines, path, "must be a mapping")
+        return None
+    slug = raw.get("slug")
+    who = f"question {slug}" if isinstance(slug, str) else ""
+
+    def bad(field, message):
+        reader.problem(source, lines, path + field, message, who)
+
+    allowed = TEMPLATE_FIELDS if template else QUESTION_FIELDS
+    for key in sorted(set(raw) - allowed, key=str):
+        bad((key,), "unknown field")
+    if not isinstance(slug, str) or not SLUG.fullmatch(slug):
+        bad(("slug",), "is required: lower-case words joined by '-'")
+    if raw.get("kind") not in KINDS:
+        bad(("kind",), f"must be one of {', '.join(KINDS)}")
+    if raw.get("topic") not in topics:
+        bad(("topic",), f"must be a topic of topics.yaml, not {raw.get('topic')!r}")
+    stage = raw.get("stage")
+    if isinstance(stage, bool) or not isinstance(stage, int) or stage not in STAGES:
+        bad(("stage",), "must be a stage of the guide, 1 to 6")
+    for key in ("prompt", "explanation"):
+        if not _text(raw.get(key)):
+            bad((key,), "is required text")
+    for key in ("yaml", "manifests", "policies"):
+        if key in raw and not _text(raw[key]):
+            bad((key,), "must be YAML as text")
+    for key in ("multiple", "shuffle"):
+        if key in raw and not isinstance(raw[key], bool):
+            bad((key,), "must be true or false")
+    if "cluster" in raw and raw["cluster"] not in clusters:
+        bad(("cluster",), f"no cluster {raw['cluster']!r} in clusters.yaml")
+    if raw.get("yaml") and raw.get("policies"):
+        bad(("yaml",), "give yaml (shown only) or policies (shown and applied), not both")
+    if raw.get("policies") and not (raw.get("cluster") or raw.get("manifests")):
+        bad(("policies",), "policies are applied to a cluster: give cluster or manifests")
+    externals = _string_list(raw, "externals", bad)
+    requires = _string_list(raw, "requires", bad)
+    if requires and not (raw.get("cluster") or raw.get("manifests")):
+        bad(("requires",), "requires needs a cluster to check the choices against")
+
+    params = ()
+    if template:
+        params = _params(raw.get("params"), bad)
+        pick = raw.get("pick")
+        if pick is not None and (isinstance(pick, bool) or not isinstance(pick, int) or pick < 2):
+            bad(("pick",), "must be a whole number of choices, at least 2")
+    choices = _choices(raw.get("choices"), template, raw, bad)
+    if template and choices and raw.get("pick") and isinstance(raw["pick"], int) \
+            and raw["pick"] > len(choices):
+        bad(("pick",), f"picks {raw['pick']} of only {len(choices)} choices")
+    if template and isinstance(slug, str):
+        _check_placeholders(raw, params, bad)
+    if not template:
+        for i, text in enumerate(requires):
+            try:
+                Probe.parse(text)
+            except ValueError as exc:
+                bad(("requires", i), str(exc))
+    if len(reader.problems) > before:
+        return None
+    return QuestionSpec(
+        slug=slug, kind=raw["kind"], topic=raw["topic"], stage=stage,
+        prompt=raw["prompt"].strip(), explanation=raw["explanation"].strip(),
+        choices=choices, multiple=raw.get("multiple", False), shuffle=raw.get("shuffle", True),
+        yaml=raw.get("yaml", ""), cluster=raw.get("cluster", ""),
+        manifests=raw.get("manifests", ""), policies=raw.get("policies", ""),
+        externals=externals, requires=requires, params=params, pick=raw.get("pick"),
+        source=source, line=_line(lines, path),
+    )
+
+
+def _string_list(raw, key, bad) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        bad((key,), "must be a list of text")
+        return ()
+    return tuple(v.strip() for v in value)
+
+
+def _params(raw, bad) -> tuple:
+    if not isinstance(raw, dict) or not raw:
+        bad(("params",), "a template needs params: {name: [values, ...]}")
+        return ()
+    params = []
+    for name, values in raw.items():
+        if not isinstance(name, str) or not PARAM.fullmatch(name):
+            bad(("params", str(name)), "a param name is lower-case letters, digits and _")
+            continue
+        if not isinstance(values, list) or len(values) < 2 or not all(
+                isinstance(v, (str, int)) and not isinstance(v, bool) for v in values):
+            bad(("params", name), "needs a list of at least two text or number values")
+            continue
+        params.append((name, tuple(str(v) for v in values)))
+    return tuple(params)
+
+
+def _choices(raw, template, question, bad) -> tuple[ChoiceSpec, ...]:
+    if not isinstance(raw, list) or len(raw) < 2:
+        bad(("choices",), "needs a list of at least two choices")
+        return ()
+    choices = []
+    for i, c in enumerate(raw):
+        if not isinstance(c, dict):
+            bad(("choices", i), "must be a mapping")
+            continue
+        for key in sorted(set(c) - CHOICE_FIELDS, key=str):
+            bad(("choices", i, key), "unknown field")
+        if not any(_text(c.get(k)) for k in ("text", "probe", "yaml")):
+            bad(("choices", i), "needs text, probe or yaml")
+        for key in ("text", "probe", "yaml"):
+            if key in c and not _text(c[key]):
+                bad(("choices", i, key), "must be text")
+        expect = c.get("expect", "allowed")
+        if expect not in ("allowed", "denied"):
+            bad(("choices", i, "expect"), "must be allowed or denied")
+        if "expect" in c and "probe" not in c:
+            bad(("choices", i, "expect"), "expect needs a probe")
+        if template:
+            if "correct" in c:
+                bad(("choices", i, "correct"),
+                    "a template's key comes from the engine: give a probe, not correct")
+            elif "probe" not in c:
+                bad(("choices", i, "probe"), "every choice of a template needs a probe")
+        elif not isinstance(c.get("correct"), bool):
+            bad(("choices", i, "correct"), "must be true or false")
+        if not template and "probe" in c and _text(c.get("probe")):
+            try:
+                Probe.parse(c["probe"])
+            except ValueError as exc:
+                bad(("choices", i, "probe"), str(exc))
+        if question.get("kind") == "prediction" and "probe" not in c:
+            bad(("choices", i, "probe"), "a prediction choice needs a probe for the engine to check")
+        choices.append(ChoiceSpec(
+            text=(c.get("text") or "").strip() if isinstance(c.get("text"), str) else "",
+            probe=c.get("probe", "") if isinstance(c.get("probe"), str) else "",
+            expect_allowed=expect != "denied",
+            yaml=c.get("yaml", "") if isinstance(c.get("yaml"), str) else "",
+            correct=c.get("correct") if isinstance(c.get("correct"), bool) else None,
+        ))
+    if not template and len(choices) == len(raw):
+        right = sum(1 for c in choices if c.correct)
+        if right == 0:
+            bad(("choices",), "no choice is correct")
+        elif right > 1 and not question.get("multiple"):
+            bad(("choices",), f"{right} choices are correct: set multiple: true, or keep one")
+    if any(c.probe for c in choices) and not (question.get("cluster") or question.get("manifests")):
+        bad(("choices",), "probes need a cluster (cluster or manifests) to be checked against")
+    return tuple(choices)
+
+
+def _check_placeholders(raw, params, bad):
+    names = {name for name, _ in params}
+    texts = [((key,), raw.get(key)) for key in TEXT_FIELDS]
+    texts += [(("choices", i, key), c.get(key)) for i, c in enumerate(raw.get("choices") or [])
+              if isinstance(c, dict) for key in ("text", "probe", "yaml")]
+    for field, text in texts:
+        if not isinstance(text, str):
+            continue
+        template = string.Template(text)
+        if not template.is_valid():
+            bad(field, "has a '$' that is not a placeholder (write $$ for a dollar sign)")
+            continue
+        for name in template.get_identifiers():
+            if name not in names:
+                bad(field, f"uses ${name}, which is not among the params")
+
+
+# --- once per process --------------------------------------------------------------
+
+
+@cache
+def bank() -> Bank:
+    from django.conf import settings
+
+    return load_bank(Path(settings.LESSONS_DIR) / "quiz")
 
 
 def problems() -> list[str]:
-    return []
+    """For `manage.py check`: every broken file, question and template, and every key
+    the engine disagrees with."""
+    from .quiz_variants import engine_problems
+
+    current = bank()
+    return list(current.problems) + engine_problems(current)

@@ -1,0 +1,295 @@
+"""A question as one attempt shows it: the variant for a seed, its key and the evidence.
+
+The seed decides a template's params, which of its choices are shown, and the
+order of every question's choices. Choices are shown under letters in that
+order, so a form's values (A, B, C...) say nothing about the key. A template's
+key is the engine's verdict on each choice's probe; a bank question's key is
+authored and held against the engine by engine_problems() and the tests.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import string
+from dataclasses import dataclass
+from functools import lru_cache
+
+from trainer.netpol.build import load_cluster
+from trainer.netpol.evaluation import Analyzer
+from trainer.netpol.matrix import build_matrix, declared_ports
+from trainer.netpol.objects import NAMESPACE_NAME_LABEL, Cluster, Pod
+from trainer.netpol.problems import InputError
+
+from .quiz import CONTENT_LIMITS, Bank, ChoiceSpec, Probe, QuestionSpec, bank
+
+LETTERS = "ABCDEFGHIJKL"
+MAX_TRIES = 50  # templates retry params until a variant has a proper key
+CHECK_SEEDS = range(8)  # seeds `manage.py check` tries per template; the tests try many more
+
+
+class VariantError(Exception):
+    """A template that cannot produce a proper variant, or a question that does not load."""
+
+
+@dataclass(frozen=True)
+class PodView:
+    key: str
+    labels: str
+    ip: str
+    ports: str
+
+
+@dataclass(frozen=True)
+class ClusterView:
+    """What the learner is shown of a question's cluster (policies are shown as YAML)."""
+
+    namespaces: tuple[tuple[str, str], ...]  # (name, "k=v, k=v")
+    pods: tuple[PodView, ...]
+    externals: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ShownChoice:
+    letter: str
+    text: str
+    yaml: str = ""
+    evidence: str = ""  # the engine's explanation of the choice's probe: for review only
+
+
+@dataclass(frozen=True)
+class Instance:
+    slug: str
+    seed: int
+    kind: str
+    topic: str
+    stage: int
+    multiple: bool
+    prompt: str
+    explanation: str
+    yaml: str
+    policies: str
+    cluster: ClusterView | None
+    choices: tuple[ShownChoice, ...]
+    key: frozenset[str]
+
+    @property
+    def letters(self) -> tuple[str, ...]:
+        return tuple(c.letter for c in self.choices)
+
+    def grade(self, answer) -> bool:
+        return frozenset(answer) == self.key
+
+
+# --- building ------------------------------------------------------------------------
+
+
+def instance(slug: str, seed: int) -> Instance:
+    """The question `slug` as seed shows it. KeyError when the bank has no such question."""
+    return _instance(slug, int(seed))
+
+
+@lru_cache(maxsize=4096)
+def _instance(slug: str, seed: int) -> Instance:
+    current = bank()
+    spec = current.get(slug)
+    if spec is None:
+        raise KeyError(f"no quiz question {slug!r}")
+    return build_instance(spec, seed, current)
+
+
+def build_instance(spec: QuestionSpec, seed: int, current: Bank) -> Instance:
+    rng = random.Random(f"{spec.slug}:{seed}")  # str seeds hash the same in every process
+    if spec.is_template:
+        concrete, cluster, choices, key = _template_variant(spec, rng, current)
+    else:
+        concrete, (cluster, choices, key) = spec, _bank_choices(spec, current)
+    order = list(range(len(choices)))
+    if spec.shuffle:
+        rng.shuffle(order)
+    shown, letters = [], {}
+    for position, index in enumerate(order):
+        letters[index] = LETTERS[position]
+        shown.append(dataclasses.replace(choices[index], letter=LETTERS[position]))
+    return Instance(
+        slug=spec.slug, seed=seed, kind=spec.kind, topic=spec.topic, stage=spec.stage,
+        multiple=spec.multiple, prompt=concrete.prompt, explanation=concrete.explanation,
+        yaml=concrete.yaml, policies=concrete.policies,
+        cluster=_view(cluster, concrete.externals) if cluster is not None else None,
+        choices=tuple(shown), key=frozenset(letters[i] for i in key),
+    )
+
+
+@lru_cache(maxsize=512)
+def _bank_choices(spec: QuestionSpec, current: Bank):
+    """Bank questions: the same cluster and evidence whatever the seed, so computed once."""
+    cluster = load(spec, current) if spec.has_cluster else None
+    analyzer = Analyzer(cluster) if cluster is not None else None
+    choices, key = [], []
+    for i, c in enumerate(spec.choices):
+        evidence = _check(analyzer, c).explanation if c.probe and analyzer else ""
+        choices.append(ShownChoice("", _choice_text(c), c.yaml, evidence))
+        if c.correct:
+            key.append(i)
+    return cluster, tuple(choices), tuple(key)
+
+
+def _template_variant(spec: QuestionSpec, rng: random.Random, current: Bank):
+    for _ in range(MAX_TRIES):
+        values = {name: rng.choice(pool) for name, pool in spec.params}
+        concrete = substitute(spec, values)
+        picked = list(concrete.choices)
+        if spec.pick:
+            picked = rng.sample(picked, spec.pick)
+        cluster = load(concrete, current)
+        analyzer = Analyzer(cluster)
+        choices, key = [], []
+        for i, c in enumerate(picked):
+            verdict = _check(analyzer, c)
+            choices.append(ShownChoice("", _choice_text(c), c.yaml, verdict.explanation))
+            if verdict.allowed == c.expect_allowed:
+                key.append(i)
+        if key and (spec.multiple or len(key) == 1) and len(set(c.text for c in choices)) == len(choices):
+            return concrete, cluster, tuple(choices), tuple(key)
+    raise VariantError(f"template {spec.slug} found no variant with a proper key in {MAX_TRIES} tries")
+
+
+def substitute(spec: QuestionSpec, values: dict[str, str]) -> QuestionSpec:
+    def sub(text: str) -> str:
+        return string.Template(text).substitute(values) if text else text
+
+    choices = tuple(dataclasses.replace(c, text=sub(c.text), probe=sub(c.probe), yaml=sub(c.yaml))
+                    for c in spec.choices)
+    return dataclasses.replace(
+        spec, prompt=sub(spec.prompt), explanation=sub(spec.explanation), yaml=sub(spec.yaml),
+        manifests=sub(spec.manifests), policies=sub(spec.policies), choices=choices,
+        externals=tuple(sub(e) for e in spec.externals),
+        requires=tuple(sub(r) for r in spec.requires))
+
+
+def load(spec: QuestionSpec, current: Bank, extra: str = "") -> Cluster:
+    """The question's cluster with its policies (and `extra` YAML) applied."""
+    sources = []
+    if spec.cluster:
+        sources.append((current.clusters[spec.cluster], f"clusters.yaml#{spec.cluster}"))
+    for text, name in ((spec.manifests, "manifests"), (spec.policies, "policies"), (extra, "choice")):
+        if text:
+            sources.append((text, f"{spec.slug}:{name}"))
+    try:
+        return load_cluster(sources, CONTENT_LIMITS)
+    except InputError as exc:
+        raise VariantError(f"{spec.slug}: the cluster does not load: {exc}") from None
+
+
+def _check(analyzer: Analyzer, choice: ChoiceSpec):
+    probe = Probe.parse(choice.probe)
+    try:
+        return analyzer.check(probe.src, probe.dst, probe.port, probe.protocol)
+    except (KeyError, ValueError) as exc:
+        message = exc.args[0] if exc.args else str(exc)
+        raise VariantError(f"probe {choice.probe!r}: {message}") from None
+
+
+def _choice_text(c: ChoiceSpec) -> str:
+    if c.text:
+        return c.text
+    if c.probe:
+        return Probe.parse(c.probe).describe()
+    return ""
+
+
+def _view(cluster: Cluster, externals) -> ClusterView:
+    namespaces = tuple((ns.name, _labels(ns.labels, first=NAMESPACE_NAME_LABEL))
+                       for ns in cluster.namespaces.values())
+    pods = tuple(PodView(p.key, _labels(p.labels), p.ip or "", _ports(p))
+                 for p in sorted(cluster.pods, key=lambda p: p.key))
+    return ClusterView(namespaces, pods, tuple(externals))
+
+
+def _labels(labels, first: str = "") -> str:
+    items = sorted(labels.items(), key=lambda kv: (kv[0] == first, kv[0]))
+    return ", ".join(f"{k}={v}" for k, v in items)
+
+
+def _ports(pod: Pod) -> str:
+    return ", ".join(f"{p.port}/{p.protocol}" + (f" ({p.name})" if p.name else "") for p in pod.ports)
+
+
+# --- holding the bank against the engine ------------------------------------------
+
+
+def engine_problems(current: Bank, seeds=CHECK_SEEDS) -> list[str]:
+    """Every bank key the engine disagrees with, and every template that fails to vary."""
+    found = []
+    for spec in current.questions.values():
+        try:
+            if spec.is_template:
+                for seed in seeds:
+                    build_instance(spec, seed, current)
+            else:
+                found += [f"{spec.where}: question {spec.slug}: {m}"
+                          for m in key_disagreements(spec, current)]
+        except VariantError as exc:
+            found.append(f"{spec.where}: question {spec.slug}: {exc}")
+    return found
+
+
+def key_disagreements(spec: QuestionSpec, current: Bank) -> list[str]:
+    """Where a bank question's authored key differs from what the engine computes."""
+    if not spec.has_cluster:
+        return []
+    messages = []
+    analyzer = Analyzer(load(spec, current))
+    for i, c in enumerate(spec.choices):
+        if not c.probe:
+            continue
+        verdict = _check(analyzer, c)
+        if (verdict.allowed == c.expect_allowed) != c.correct:
+            messages.append(
+                f"choices[{i}].correct: the key says {str(c.correct).lower()}, but the engine "
+                f"finds {verdict.summary}")
+    for ip in spec.externals:
+        if not _is_outside(analyzer, ip):
+            messages.append(f"externals: {ip} is not the IP of a host outside the cluster")
+    if spec.requires:
+        messages += _least_permissive(spec, current)
+    return messages
+
+
+def _is_outside(analyzer: Analyzer, ip: str) -> bool:
+    try:
+        return not isinstance(analyzer.endpoint(ip), Pod) and "/" not in ip
+    except KeyError:
+        return False
+
+
+def _least_permissive(spec: QuestionSpec, current: Bank) -> list[str]:
+    """The key must be the one choice meeting `requires` that allows least.
+
+    Each choice's policies are applied to the cluster and its reachability taken
+    over every pod pair and outside host, on every declared or required port.
+    """
+    needs = [Probe.parse(r) for r in spec.requires]
+    allowed, meets = [], []
+    for i, c in enumerate(spec.choices):
+        if not c.yaml:
+            return [f"choices[{i}].yaml: a least-permissive choice is a policy to apply"]
+        analyzer = Analyzer(load(spec, current, extra=c.yaml))
+        ports = set(declared_ports(analyzer.cluster)) | {(n.port, n.protocol) for n in needs}
+        matrix = build_matrix(analyzer, externals=spec.externals, ports=sorted(ports))
+        allowed.append(matrix.allowed)
+        meets.append(all(analyzer.allowed(n.src, n.dst, n.port, n.protocol) for n in needs))
+    keyed = [i for i, c in enumerate(spec.choices) if c.correct]
+    if len(keyed) != 1:
+        return ["choices: a least-permissive question has exactly one correct choice"]
+    k = keyed[0]
+    if not meets[k]:
+        return [f"choices[{k}]: the key does not allow everything in requires"]
+    messages = []
+    for i, ok in enumerate(meets):
+        if i != k and ok and not allowed[k] < allowed[i]:
+            extra = sorted(allowed[k] - allowed[i])[:1]
+            messages.append(
+                f"choices[{i}]: it meets requires and allows no more than the key"
+                + (f" (the key also allows {extra[0]})" if extra else " (both allow the same)"))
+    return messages
