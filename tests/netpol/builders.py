@@ -10,6 +10,8 @@ Ports are written `[name=]number[/PROTOCOL]`: "80", "dns=53/UDP", "http=8080".
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from trainer.netpol.build import load_cluster
@@ -60,8 +62,27 @@ def pod(key: str, *, ip: str | None = None, ports=(), labels: dict | None = None
     return manifest
 
 
+class _KubectlSafeDumper(yaml.SafeDumper):
+    """Quotes strings that kubectl's YAML 1.1 reader would turn into something else.
+
+    PyYAML writes `y`, `on` or `0755` bare, and go-yaml (so kubectl, and our
+    loader) reads them back as a boolean or a number: namespace "y" would vanish.
+    """
+
+
+_NOT_PLAIN = re.compile(r"(?i)y|n|yes|no|on|off|true|false|null|~|[-+.0-9][-+.0-9_a-fox]*")
+
+
+def _represent_str(dumper, value):
+    style = '"' if _NOT_PLAIN.fullmatch(value) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_KubectlSafeDumper.add_representer(str, _represent_str)
+
+
 def manifests_text(objects) -> str:
-    return yaml.safe_dump_all(list(objects), sort_keys=False)
+    return yaml.dump_all(list(objects), Dumper=_KubectlSafeDumper, sort_keys=False)
 
 
 def cluster_of(*objects, policies: str = "", source: str = "test"):

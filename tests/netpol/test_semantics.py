@@ -9,6 +9,7 @@ fails here is a bug in the engine until Kubernetes says otherwise.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,8 @@ from trainer.netpol.loading import CLI_LIMITS
 CASES_DIR = Path(__file__).parent / "cases"
 FILE_KEYS = {"about", "cluster", "cases"}
 CLUSTER_KEYS = {"namespaces", "pods", "externals"}
-STEP_KEYS = {"name", "upstream", "about", "namespaces", "pods", "policies", "expect", "grid"}
+STEP_KEYS = {"name", "upstream", "about", "namespaces", "pods", "relabel", "policies", "delete",
+             "expect", "grid"}
 CASE_KEYS = STEP_KEYS | {"steps"}
 POD_KEYS = {"labels", "ip", "ports"}
 VERDICTS = {"allow": True, "deny": False}
@@ -135,11 +137,12 @@ def compact_objects(namespaces, pods, where: str) -> list[dict]:
     return objects
 
 
-def step_sources(step: Step) -> list[tuple[str, str]]:
+def step_sources(step: Step) -> tuple[list[tuple[str, str]], dict[str, int]]:
     """What load_cluster reads for a step: the cluster, then each step's changes in order.
 
     Later objects of the same kind, namespace and name replace earlier ones, as
-    `kubectl apply` does, so a step can relabel a pod or update a policy.
+    `kubectl apply` does, so a step can relabel a pod or update a policy. Also
+    returns, for each policy key a step deletes, the step that deleted it.
     """
     data = read_file(step.file)
     if data["cluster"] == "upstream":
@@ -147,28 +150,57 @@ def step_sources(step: Step) -> list[tuple[str, str]]:
     else:
         base = compact_objects(data["cluster"].get("namespaces"), data["cluster"].get("pods"),
                                step.file)
+    pods = {f"{o['metadata']['namespace']}/{o['metadata']['name']}": o
+            for o in base if o["kind"] == "Pod"}
     sources = [(builders.manifests_text(base), f"{step.file}:cluster")]
+    deleted = {}
     case = next(c for c in data["cases"] if c["name"] == step.case)
     for i, raw in enumerate(case_steps(case)[: step.index], start=1):
         where = f"{step.file}:{step.case}" + (f"/{i}" if "steps" in case else "")
         changed = compact_objects(raw.get("namespaces"), raw.get("pods"), where)
+        for key, labels in (raw.get("relabel") or {}).items():
+            if key not in pods:
+                raise CaseFileError(f"{where}: relabel names no pod {key}")
+            changed.append(relabelled(pods[key], labels or {}))
+        for obj in changed:
+            if obj["kind"] == "Pod":
+                pods[f"{obj['metadata']['namespace']}/{obj['metadata']['name']}"] = obj
         if changed:
             sources.append((builders.manifests_text(changed), f"{where}:changes"))
         if raw.get("policies"):
             sources.append((raw["policies"], where))
-    return sources
+        for key in raw.get("delete") or ():
+            deleted[key] = len(sources)
+    return sources, deleted
+
+
+def relabelled(manifest: dict, labels: dict) -> dict:
+    """The same pod with new labels, as `kubectl label --overwrite` leaves it."""
+    meta = {**manifest["metadata"], "labels": dict(labels)}
+    return {**manifest, "metadata": meta}
 
 
 @functools.cache
 def analyzer_for(step: Step) -> Analyzer:
-    return Analyzer(load_cluster(step_sources(step), limits=CLI_LIMITS))
+    sources, deleted = step_sources(step)
+    cluster = load_cluster(sources, limits=CLI_LIMITS)
+    if deleted:
+        # A deleted policy is gone unless a later source applied it again.
+        order = {name: i for i, (_, name) in enumerate(sources)}
+        missing = set(deleted) - {p.key for p in cluster.policies}
+        if missing:
+            raise CaseFileError(f"{step.file}::{step.id}: delete names no policy {sorted(missing)}")
+        kept = tuple(p for p in cluster.policies
+                     if p.key not in deleted or order[p.source] >= deleted[p.key])
+        cluster = dataclasses.replace(cluster, policies=kept)
+    return Analyzer(cluster)
 
 
 def known_endpoints(file: str, step: Step) -> set[str]:
     data = read_file(file)
     if data["cluster"] == "upstream":
         return set(builders.upstream_keys())
-    names = set((data["cluster"].get("pods") or {}))
+    names = set(data["cluster"].get("pods") or {})
     names |= {str(ip) for ip in data["cluster"].get("externals") or ()}
     case = next(c for c in data["cases"] if c["name"] == step.case)
     for raw in case_steps(case)[: step.index]:
