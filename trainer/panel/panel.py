@@ -50,6 +50,7 @@ class Cell:
     port: str  # "TCP 3306"
     allowed: bool | None  # None: no policy could apply (between two outside hosts)
     value: str  # what the cell's button posts: "src>dst>3306/TCP"
+    title: str  # "prod/web to prod/db on TCP 3306: denied. Explain"
 
 
 @dataclass(frozen=True)
@@ -186,10 +187,16 @@ def _matrix_view(matrix) -> MatrixView:
             # The cell's explanation is asked about representative members (as Matrix.cell does).
             dst_key = dst.keys[1] if s == d and len(dst.keys) > 1 else dst.keys[0]
             cells.append(tuple(
-                Cell(label, matrix.is_allowed(s, d, port), f"{src.keys[0]}>{dst_key}>{port[0]}/{port[1]}")
+                _cell(src, dst, dst_key, label, port, matrix.is_allowed(s, d, port))
                 for label, port in zip(ports, matrix.ports, strict=True)))
         rows.append(Row(src.label, src.keys, src.external, tuple(cells)))
     return MatrixView(heads, tuple(rows), ports)
+
+
+def _cell(src, dst, dst_key, label, port, allowed) -> Cell:
+    word = "no policy applies" if allowed is None else "allowed" if allowed else "denied"
+    title = f"{src.label} to {dst.label} on {label}: {word}. Explain"
+    return Cell(label, allowed, f"{src.keys[0]}>{dst_key}>{port[0]}/{port[1]}", title)
 
 
 def _policies(own, cluster) -> tuple[list[PolicyView], list[str]]:

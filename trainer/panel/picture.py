@@ -73,10 +73,10 @@ def draw(world, cluster, matrix) -> Picture:
     boxes, nodes = [], []
     x = PAD
     bottom = PAD
-    for name, ns in cluster.namespaces.items():
+    # Namespaces in the order their pods are listed (dev, test, prod), not alphabetically.
+    for name in dict.fromkeys(p.namespace for p in cluster.pods):
+        ns = cluster.namespaces[name]
         pods = [p for p in cluster.pods if p.namespace == name]
-        if not pods:
-            continue
         labels = ", ".join(f"{k}={v}" for k, v in sorted(ns.labels.items())
                            if k != "kubernetes.io/metadata.name")
         height = HEADER + ROW_STEP * len(pods)

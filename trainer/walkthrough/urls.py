@@ -1,7 +1,13 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "walkthrough"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="walkthrough/index.html"), name="index"),
+    path("", views.index, name="index"),
+    path("<int:number>/", views.stage, name="stage"),
+    path("<int:number>/evaluate/", views.evaluate_view, name="evaluate"),
+    path("<int:number>/explain/", views.explain_view, name="explain"),
+    path("<int:number>/probe/", views.probe_view, name="probe"),
+    path("<int:number>/download/", views.download, name="download"),
 ]

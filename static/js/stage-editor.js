@@ -1,0 +1,79 @@
+// The stage editor: CodeMirror over the plain textarea (which works alone without
+// JavaScript), line highlights for explanations and errors, and a local download.
+(function () {
+  "use strict";
+  var textarea = document.getElementById("yaml");
+  if (!textarea) return;
+  var cm = null;
+
+  if (window.CodeMirror) {
+    cm = CodeMirror.fromTextArea(textarea, {
+      mode: "yaml",
+      lineNumbers: true,
+      indentUnit: 2,
+      tabSize: 2,
+      viewportMargin: Infinity,
+      // Tab indents with spaces (YAML forbids tabs); Esc then Tab leaves the editor.
+      extraKeys: {
+        Tab: function (ed) {
+          if (ed.somethingSelected()) ed.indentSelection("add");
+          else ed.replaceSelection("  ", "end");
+        },
+        "Shift-Tab": function (ed) { ed.indentSelection("subtract"); },
+        Esc: function (ed) { ed.getInputField().blur(); }
+      },
+      screenReaderLabel: "Policy YAML"
+    });
+    // htmx listens for input on the textarea: keep it in step and tell it.
+    cm.on("change", function () {
+      cm.save();
+      textarea.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    // A real submit (Evaluate, or without htmx) must carry the editor's text.
+    textarea.form.addEventListener("submit", function () { cm.save(); }, true);
+    document.body.addEventListener("htmx:configRequest", function () { cm.save(); });
+  }
+
+  var marked = { decided: [], error: [] };
+
+  function mark(kind, lines) {
+    if (!cm) return;
+    var cls = kind === "error" ? "cm-line-error" : "cm-line-decided";
+    marked[kind].forEach(function (handle) { cm.removeLineClass(handle, "background", cls); });
+    marked[kind] = [];
+    lines.forEach(function (n) {
+      if (n >= 1 && n <= cm.lineCount()) marked[kind].push(cm.addLineClass(n - 1, "background", cls));
+    });
+    if (kind === "decided" && lines.length) cm.scrollIntoView({ line: lines[0] - 1, ch: 0 }, 60);
+  }
+
+  function numbers(text) {
+    return (text || "").split(/\s+/).filter(Boolean).map(Number);
+  }
+
+  function refresh() {
+    var result = document.getElementById("result");
+    mark("error", numbers(result && result.getAttribute("data-error-lines")));
+    var explanation = document.querySelector("#explanation .explanation");
+    mark("decided", numbers(explanation && explanation.getAttribute("data-editor-lines")));
+  }
+
+  document.body.addEventListener("htmx:afterSettle", refresh);
+  refresh();
+
+  // Download the editor's current text without a round trip (without JS the button posts it).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-download]");
+    if (!button) return;
+    event.preventDefault();
+    var text = cm ? cm.getValue() : textarea.value;
+    var url = URL.createObjectURL(new Blob([text], { type: "application/yaml" }));
+    var link = document.createElement("a");
+    link.href = url;
+    link.download = button.getAttribute("data-download");
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+  });
+})();

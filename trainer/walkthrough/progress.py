@@ -1,0 +1,55 @@
+"""Progress per stage: visited, edited, completed.
+
+Anonymous learners keep it in the session; signed-in learners in StageProgress.
+At sign-up or sign-in the session's progress moves onto the account.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from .models import StageProgress
+
+EVENTS = ("visited", "edited", "completed")
+SESSION_KEY = "walkthrough_progress"
+
+
+def record(request, stage: str, event: str) -> None:
+    """Note that the learner reached `event` in stage `stage` (a slug); cheap when already noted."""
+    if event not in EVENTS:
+        raise ValueError(f"unknown progress event {event!r}")
+    if request.user.is_authenticated:
+        _record_for_user(request.user, stage, {event})
+        return
+    progress = request.session.get(SESSION_KEY, {})
+    events = progress.get(stage, [])
+    if event not in events:
+        # Reassign so the session notices the change; untouched sessions are not saved.
+        progress = {**progress, stage: [*events, event]}
+        request.session[SESSION_KEY] = progress
+
+
+def progress_for(request) -> dict[str, set[str]]:
+    """{stage slug: {events}} for whoever is asking."""
+    if request.user.is_authenticated:
+        return {p.stage: set(p.events) for p in StageProgress.objects.filter(user=request.user)}
+    return {stage: set(events) for stage, events in request.session.get(SESSION_KEY, {}).items()}
+
+
+def _record_for_user(user, stage: str, events: set[str]) -> None:
+    now = timezone.now()
+    row, created = StageProgress.objects.get_or_create(
+        user=user, stage=stage, defaults={f"{e}_at": now for e in events})
+    if not created:
+        for event in events:
+            # One UPDATE that does nothing when the event is already noted.
+            StageProgress.objects.filter(pk=row.pk, **{f"{event}_at__isnull": True}).update(**{f"{event}_at": now})
+
+
+def carry_over(sender, request, user, **kwargs) -> None:
+    """Receiver of learner_signed_in: move the anonymous session's progress onto the account."""
+    progress = request.session.pop(SESSION_KEY, None) or {}
+    for stage, events in progress.items():
+        known = {e for e in events if e in EVENTS}
+        if isinstance(stage, str) and known:
+            _record_for_user(user, stage[:64], known)

@@ -1,0 +1,156 @@
+"""The six stages: a page per stage, and the posts its editor, matrix cells and probe make.
+
+Each post renders just the fragment it changes for htmx, and the whole page
+otherwise, so the site works without JavaScript. A learner's mistake is a 200
+with the message; a request no form could send is a 400.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from trainer.catalog.stages import catalog
+from trainer.panel.panel import BadRequest, evaluate, explain, parse_cell
+
+from . import progress
+from .claims import failures
+from .forms import read_post
+from .worlds import world_for
+
+STAGE_CONTENT_TYPE = "application/yaml; charset=utf-8"
+
+
+def _stage(number: int):
+    stage = catalog().stage(number)
+    if stage is None:
+        raise Http404("No such stage.")
+    return stage
+
+
+def _bad(exc: BadRequest) -> HttpResponse:
+    return HttpResponseBadRequest(f"Bad request: {exc}", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def index(request):
+    done = progress.progress_for(request)
+    stages = [(stage, done.get(stage.slug, set())) for stage in catalog().stages]
+    return render(request, "walkthrough/index.html", {"stages": stages})
+
+
+@require_GET
+def stage(request, number: int):
+    stage = _stage(number)
+    scenario = catalog().scenario(request.GET.get("scenario") or None)
+    if scenario is None:
+        raise Http404("No such scenario.")
+    progress.record(request, stage.slug, "visited")
+    evaluation = evaluate(world_for(scenario), stage.yaml)
+    return _page(request, stage, scenario, evaluation)
+
+
+@require_POST
+def evaluate_view(request, number: int):
+    stage = _stage(number)
+    try:
+        posted = read_post(request.POST)
+        evaluation = evaluate(world_for(posted.scenario), posted.text, posted.previous or None)
+    except BadRequest as exc:
+        return _bad(exc)
+    _record_work(request, stage, posted, evaluation)
+    if request.htmx:
+        return render(request, "walkthrough/evaluated.html",
+                      _context(request, stage, posted.scenario, evaluation))
+    return _page(request, stage, posted.scenario, evaluation)
+
+
+@require_POST
+def explain_view(request, number: int):
+    """A matrix cell's explanation (the cell's button posts "src>dst>port/protocol")."""
+    stage = _stage(number)
+    try:
+        posted = read_post(request.POST)
+        src, dst, port, protocol = parse_cell(request.POST.get("cell", ""))
+    except BadRequest as exc:
+        return _bad(exc)
+    explanation = explain(world_for(posted.scenario), posted.text, src, dst, port, protocol)
+    return _answer(request, stage, posted, explanation, "explanation")
+
+
+@require_POST
+def probe_view(request, number: int):
+    stage = _stage(number)
+    try:
+        posted = read_post(request.POST)
+    except BadRequest as exc:
+        return _bad(exc)
+    p = posted.probe
+    explanation = explain(world_for(posted.scenario), posted.text, p["from"], p["to"], p["port"], p["protocol"])
+    return _answer(request, stage, posted, explanation, "probe")
+
+
+@require_http_methods(["GET", "POST"])
+def download(request, number: int):
+    """The stage's YAML (GET) or the editor's text (POST), ready for kubectl apply."""
+    stage = _stage(number)
+    text = stage.yaml
+    if request.method == "POST":
+        try:
+            text = read_post(request.POST).text
+        except BadRequest as exc:
+            return _bad(exc)
+    response = HttpResponse(text, content_type=STAGE_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{stage.filename}"'
+    return response
+
+
+# --- helpers ---------------------------------------------------------------------
+
+
+def _record_work(request, stage, posted, evaluation) -> None:
+    if posted.text.replace("\r\n", "\n").strip() != stage.yaml.strip():
+        progress.record(request, stage.slug, "edited")
+    claims = stage.claims.get(posted.scenario.slug)
+    if claims is not None and not failures(claims, world_for(posted.scenario), evaluation):
+        progress.record(request, stage.slug, "completed")
+
+
+def _answer(request, stage, posted, explanation, kind: str):
+    """A cell's or a probe's answer: the fragment for htmx, else the page with it filled in."""
+    if request.htmx:
+        return render(request, "partials/panel/explanation.html",
+                      {"explanation": explanation, "kind": kind})
+    evaluation = evaluate(world_for(posted.scenario), posted.text, posted.previous or None)
+    extra = {"explanation": explanation} if kind == "explanation" else {"probe_answer": explanation}
+    return _page(request, stage, posted.scenario, evaluation, probe=posted.probe, **extra)
+
+
+def _context(request, stage, scenario, evaluation, **extra) -> dict:
+    cat = catalog()
+    urls = {name: reverse(f"walkthrough:{name}", args=[stage.number])
+            for name in ("evaluate", "explain", "probe", "download")}
+    done = progress.progress_for(request)
+    world = world_for(scenario)
+    return {
+        "stage": stage,
+        "scenario": scenario,
+        "scenarios": cat.scenarios,
+        "stages": [(s, done.get(s.slug, set())) for s in cat.stages],
+        "done": done.get(stage.slug, set()),
+        "previous_stage": cat.stage(stage.number - 1),
+        "next_stage": cat.stage(stage.number + 1),
+        "evaluation": evaluation,
+        "world": world,
+        "urls": urls,
+        "endpoints": [p.key for p in world.cluster.pods] + [ip for ip, _ in world.externals],
+        "probe": extra.pop("probe", None) or {"from": "", "to": world.target.pod,
+                                               "port": str(world.target.port), "protocol": "TCP"},
+        **extra,
+    }
+
+
+def _page(request, stage, scenario, evaluation, **extra):
+    return render(request, "walkthrough/stage.html", _context(request, stage, scenario, evaluation, **extra))
