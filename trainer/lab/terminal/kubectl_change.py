@@ -1,0 +1,223 @@
+"""`kubectl apply -f -`, `kubectl delete netpol` and `kubectl label ns|pod`."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from trainer.netpol.build import build_cluster
+from trainer.netpol.loading import WEB_LIMITS, load_manifests
+from trainer.netpol.objects import NAMESPACE_NAME_LABEL
+from trainer.netpol.problems import InputError
+
+from .context import Context
+from .flags import NAMESPACE, Flag, UsageError, parse
+from .manifests import policy_manifest
+from .resources import NAMESPACE as NS_KIND
+from .resources import POLICY, not_found, split_targets
+from .selectors import key_problems, value_problems
+from .state import MAX_LAB_POLICIES, STATE_LIMITS, LabState, with_policies, without_policy
+
+APPLY_FLAGS = (NAMESPACE, Flag("filename", "filename", "f", True), Flag("dry_run", "dry-run", "", True))
+DELETE_FLAGS = (NAMESPACE, Flag("all", "all"), Flag("ignore_not_found", "ignore-not-found"))
+LABEL_FLAGS = (NAMESPACE, Flag("overwrite", "overwrite"))
+
+
+def apply(ctx: Context, tokens: list[str], verb: str = "apply") -> tuple[str, LabState]:
+    """Apply (or create) the editor's NetworkPolicies, as kubectl would report it."""
+    opts = parse(tokens, APPLY_FLAGS, verb).options
+    filename = opts.get("filename")
+    if filename is None:
+        raise UsageError("error: must specify one of -f and -k")
+    if filename != "-":
+        raise UsageError(f'error: the path "{filename}" does not exist\n'
+                         "(in the lab, `kubectl apply -f -` applies the YAML in the editor)")
+    dry_run = opts.get("dry_run", "none")
+    if dry_run not in ("none", "client", "server"):
+        raise UsageError(f'error: Invalid dry-run value ({dry_run}). Must be "none", "server", or "client".')
+    if not ctx.editor.strip():
+        raise UsageError("error: no objects passed to apply")
+    try:
+        manifests = load_manifests(ctx.editor, "STDIN", WEB_LIMITS)
+        _set_namespace(manifests, opts.get("namespace"))
+        answer = build_cluster(manifests)
+    except InputError as exc:
+        return format_problems(exc), ctx.state
+    if not manifests:
+        raise UsageError("error: no objects passed to apply")
+    lines = [f"error: the practice lab applies NetworkPolicies only; {label} was left alone"
+             for label in _others(answer)]
+    existing = {p.key: p for p in ctx.cluster.policies}
+    applied = []
+    for policy in answer.policies:
+        if policy.namespace not in ctx.cluster.namespaces:
+            lines.append(f'Error from server (NotFound): error when creating "STDIN": '
+                         f'namespaces "{policy.namespace}" not found')
+            continue
+        before = existing.get(policy.key)
+        if before is not None and verb == "create":
+            lines.append(f'Error from server (AlreadyExists): error when creating "STDIN": '
+                         f'{POLICY.resource} "{policy.name}" already exists')
+            continue
+        if before is None:
+            word = "created"
+        else:
+            word = "unchanged" if policy_manifest(before) == policy_manifest(policy) else "configured"
+        suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(dry_run, "")
+        lines.append(f"{POLICY.qualified}/{policy.name} {word}{suffix}")
+        applied.append(policy)
+    if dry_run != "none" or not applied:
+        return "\n".join(lines), ctx.state
+    state = with_policies(ctx.state, applied, ctx.now, set(existing))
+    if len(state.policies) > MAX_LAB_POLICIES or state.size() > STATE_LIMITS.max_bytes // 2:
+        raise UsageError("error: the lab is full; delete some policies or type reset to start over")
+    return "\n".join(lines), state
+
+
+def _set_namespace(manifests, namespace: str | None):
+    """-n fills in a missing namespace and must agree with one that is given."""
+    if not namespace:
+        return
+    for m in manifests:
+        meta = m.data.get("metadata")
+        if not isinstance(meta, dict):
+            continue
+        given = meta.get("namespace")
+        if given and given != namespace:
+            raise UsageError(f'error: the namespace from the provided object "{given}" does not match '
+                             f'the namespace "{namespace}". You must pass \'--namespace={given}\' to '
+                             "perform this operation.")
+        meta["namespace"] = namespace
+
+
+def _others(answer) -> list[str]:
+    others = [f"Pod {p.key}" for p in answer.pods]
+    others += [f"Namespace {n.name}" for n in answer.namespaces.values() if n.declared]
+    return others + list(answer.ignored)
+
+
+def format_problems(error: InputError) -> str:
+    """The engine's problems in kubectl's shapes: YAML errors, then `The X "y" is invalid`."""
+    lines, by_object = [], {}
+    for p in error.problems:
+        if not p.obj:
+            message = p.message.removeprefix("invalid YAML: ")
+            where = f"line {p.line}: " if p.line else ""
+            lines.append(f"error: error parsing STDIN: error converting YAML to JSON: yaml: {where}{message}")
+        else:
+            by_object.setdefault(p.obj, []).append(p)
+    for obj, problems in by_object.items():
+        kind, _, name = obj.partition(" ")
+        name = name.rsplit("/", 1)[-1]
+        details = [f"{p.path + ': ' if p.path else ''}{p.message}"
+                   f"{f' (line {p.line})' if p.line else ''}" for p in problems]
+        if len(details) == 1:
+            lines.append(f'The {kind} "{name}" is invalid: {details[0]}')
+        else:
+            lines.append(f'The {kind} "{name}" is invalid: ')
+            lines += [f"* {d}" for d in details]
+    return "\n".join(lines)
+
+
+def delete(ctx: Context, tokens: list[str]) -> tuple[str, LabState]:
+    parsed = parse(tokens, DELETE_FLAGS, "delete")
+    opts = parsed.options
+    targets = split_targets(parsed.args, "delete")
+    namespace = opts.get("namespace") or "default"
+    state, lines = ctx.state, []
+    base_keys = {p.key for p in ctx.scenario.cluster.policies}
+    for kind, names in targets:
+        if kind is not POLICY:
+            raise UsageError(f"error: the practice lab keeps its {kind.plural}; only networkpolicies "
+                             "can be deleted (type reset to start the lab over)")
+        present = [p for p in ctx.cluster.policies if p.namespace == namespace]
+        if opts.get("all"):
+            names = [p.name for p in sorted(present, key=lambda p: p.name)]
+            if not names:
+                lines.append(f"No resources found in {namespace} namespace.")
+        elif not names:
+            raise UsageError("error: resource(s) were provided, but no name was specified")
+        for name in names:
+            key = f"{namespace}/{name}"
+            if key not in {p.key for p in present}:
+                if not opts.get("ignore_not_found"):
+                    lines.append(not_found(POLICY, name))
+                continue
+            state = without_policy(state, key, base_keys)
+            present = [p for p in present if p.key != key]
+            lines.append(f'{POLICY.qualified} "{name}" deleted')
+    return "\n".join(lines), state
+
+
+def label(ctx: Context, tokens: list[str]) -> tuple[str, LabState]:
+    parsed = parse(tokens, LABEL_FLAGS, "label")
+    args = parsed.args
+    if args and "/" in args[0]:
+        targets = split_targets(args[:1], "label")
+        specs = args[1:]
+    else:
+        targets = split_targets(args[:2], "label")
+        specs = args[2:]
+    kind, names = targets[0]
+    if kind is POLICY:
+        raise UsageError("error: NetworkPolicies' own labels change no traffic; the lab labels "
+                         "namespaces and pods (kubectl label ns NAME k=v, kubectl label pod NAME k=v)")
+    if len(names) != 1:
+        raise UsageError("error: name is required (kubectl label ns|pod NAME KEY=VALUE ... [KEY-])")
+    setting, removing = _label_specs(specs)
+    namespace = parsed.options.get("namespace") or "default"
+    if kind is NS_KIND:
+        target = ctx.cluster.namespaces.get(names[0])
+        key = names[0]
+    else:
+        key = f"{namespace}/{names[0]}"
+        target = ctx.cluster.pod(key)
+    if target is None:
+        raise UsageError(not_found(kind, names[0]))
+    for k in setting:
+        problems = key_problems(k)
+        if problems:
+            raise UsageError(f'The {kind.kind} "{names[0]}" is invalid: metadata.labels: '
+                             f'Invalid value: "{k}": {"; ".join(problems)}')
+    old = dict(target.labels)
+    notes = [f'label "{k}" not found.' for k in removing if k not in old]
+    for k, v in setting.items():
+        if k in old and old[k] != v and not parsed.options.get("overwrite"):
+            raise UsageError(f"error: '{k}' already has a value ({old[k]}), and --overwrite is false")
+    new = {k: v for k, v in old.items() if k not in removing}
+    new.update(setting)
+    if kind is NS_KIND:
+        new[NAMESPACE_NAME_LABEL] = names[0]  # the API server keeps this label right
+    if new == old:
+        word = "not labeled"
+    elif not parsed.options.get("overwrite") and len(new) < len(old):
+        word = "unlabeled"
+    else:
+        word = "labeled"
+    state = ctx.state
+    if new != old:
+        if kind is NS_KIND:
+            state = replace(state, namespace_labels={**state.namespace_labels, key: new})
+        else:
+            state = replace(state, pod_labels={**state.pod_labels, key: new})
+    return "\n".join(notes + [f"{kind.qualified}/{names[0]} {word}"]), state
+
+
+def _label_specs(specs: list[str]) -> tuple[dict, list[str]]:
+    setting, removing = {}, []
+    for spec in specs:
+        if "=" in spec:
+            key, _, value = spec.partition("=")
+            if "=" in value:
+                raise UsageError(f"error: invalid label spec: {spec}")
+            problems = value_problems(value)
+            if problems:
+                raise UsageError(f'error: invalid label value: "{spec}": {"; ".join(problems)}')
+            setting[key] = value
+        elif spec.endswith("-") and len(spec) > 1:
+            removing.append(spec[:-1])
+        else:
+            raise UsageError(f"error: unknown label spec: {spec}\n"
+                             "(write KEY=VALUE to set a label, KEY- to remove one)")
+    if not setting and not removing:
+        raise UsageError("error: at least one label update is required")
+    return setting, removing
