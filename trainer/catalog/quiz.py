@@ -359,6 +359,7 @@ def _string_list(raw, key, bad) -> tuple[str, ...]:
 
 
 def _params(raw, bad) -> tuple:
+    """{name: [values]}; a value may be a mapping, whose keys k give placeholders $name_k."""
     if not isinstance(raw, dict) or not raw:
         bad(("params",), "a template needs params: {name: [values, ...]}")
         return ()
@@ -367,12 +368,44 @@ def _params(raw, bad) -> tuple:
         if not isinstance(name, str) or not PARAM.fullmatch(name):
             bad(("params", str(name)), "a param name is lower-case letters, digits and _")
             continue
-        if not isinstance(values, list) or len(values) < 2 or not all(
-                isinstance(v, (str, int)) and not isinstance(v, bool) for v in values):
-            bad(("params", name), "needs a list of at least two text or number values")
+        if not isinstance(values, list) or len(values) < 2:
+            bad(("params", name), "needs a list of at least two values")
             continue
-        params.append((name, tuple(str(v) for v in values)))
+        if all(_scalar(v) for v in values):
+            params.append((name, tuple(str(v) for v in values)))
+        elif all(isinstance(v, dict) and v and all(_scalar(x) for x in v.values()) for v in values):
+            keys = set(values[0])
+            if any(set(v) != keys for v in values) or not all(PARAM.fullmatch(str(k)) for k in keys):
+                bad(("params", name), "its mappings need the same keys, each a lower-case name")
+                continue
+            params.append((name, tuple(tuple(sorted((k, str(x)) for k, x in v.items()))
+                                       for v in values)))
+        else:
+            bad(("params", name), "values must all be text or numbers, or all mappings of them")
     return tuple(params)
+
+
+def _scalar(value) -> bool:
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
+
+
+def placeholders(params) -> dict[str, tuple[str, ...]]:
+    """Every placeholder name a template's params provide, with its possible values."""
+    found = {}
+    for name, values in params:
+        if isinstance(values[0], tuple):
+            for key, _ in values[0]:
+                found[f"{name}_{key}"] = tuple(dict(v)[key] for v in values)
+        else:
+            found[name] = values
+    return found
+
+
+def expand(name: str, value) -> dict[str, str]:
+    """One param's chosen value as placeholder values."""
+    if isinstance(value, tuple):
+        return {f"{name}_{key}": v for key, v in value}
+    return {name: value}
 
 
 def _choices(raw, template, question, bad) -> tuple[ChoiceSpec, ...]:
@@ -430,7 +463,7 @@ def _choices(raw, template, question, bad) -> tuple[ChoiceSpec, ...]:
 
 
 def _check_placeholders(raw, params, bad):
-    names = {name for name, _ in params}
+    names = set(placeholders(params))
     texts = [((key,), raw.get(key)) for key in TEXT_FIELDS]
     texts += [(("choices", i, key), c.get(key)) for i, c in enumerate(raw.get("choices") or [])
               if isinstance(c, dict) for key in ("text", "probe", "yaml")]

@@ -21,7 +21,7 @@ from trainer.netpol.matrix import build_matrix, declared_ports
 from trainer.netpol.objects import NAMESPACE_NAME_LABEL, Cluster, Pod
 from trainer.netpol.problems import InputError
 
-from .quiz import CONTENT_LIMITS, Bank, ChoiceSpec, Probe, QuestionSpec, bank
+from .quiz import CONTENT_LIMITS, Bank, ChoiceSpec, Probe, QuestionSpec, bank, expand
 
 LETTERS = "ABCDEFGHIJKL"
 MAX_TRIES = 50  # templates retry params until a variant has a proper key
@@ -136,7 +136,9 @@ def _bank_choices(spec: QuestionSpec, current: Bank):
 
 def _template_variant(spec: QuestionSpec, rng: random.Random, current: Bank):
     for _ in range(MAX_TRIES):
-        values = {name: rng.choice(pool) for name, pool in spec.params}
+        values = {}
+        for name, pool in spec.params:
+            values.update(expand(name, rng.choice(pool)))
         concrete = substitute(spec, values)
         picked = list(concrete.choices)
         if spec.pick:
