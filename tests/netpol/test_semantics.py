@@ -267,10 +267,10 @@ def test_row(probe: Probe):
 
 def render_grid(grid: Grid, value) -> str:
     width = max(len(k) for k in grid.sources + grid.targets + ("-",))
-    lines = [" ".join(k.ljust(width) for k in ("-",) + grid.targets)]
+    lines = [" ".join(k.ljust(width) for k in ("-",) + grid.targets).rstrip()]
     for src in grid.sources:
         cells = [value(src, dst).ljust(width) for dst in grid.targets]
-        lines.append(" ".join([src.ljust(width)] + cells))
+        lines.append(" ".join([src.ljust(width)] + cells).rstrip())
     return "\n".join(lines)
 
 
