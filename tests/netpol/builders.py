@@ -132,6 +132,7 @@ SHOP = (
     pod("prod/api", app="api", ip="10.0.1.20", ports=["http=9090"]),
     pod("prod/db", app="db", ip="10.0.1.30", ports=["mysql=3306"]),
     pod("dev/api", app="api", ip="10.0.2.20", ports=["http=9090"]),
+    pod("dev/worker", app="worker", ip="10.0.2.30"),
 )
 
 DEFAULT_DENY_INGRESS = """\
@@ -165,8 +166,8 @@ spec:
     - port: mysql
 """
 
-# Meant "api pods of prod", written as two list items: api pods of prod OR any
-# pod of a namespace labelled env=prod (OR instead of AND).
+# Meant "api pods of dev" (INTENDED_AND) but written as two list items: every
+# pod of a namespace labelled env=dev, OR api pods of prod (OR instead of AND).
 ACCIDENTAL_OR = """\
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -184,7 +185,7 @@ spec:
         matchLabels: {app: api}
 """
 
-# The same intent written as one list item: api pods in namespaces env=dev (AND).
+# The intent written as one list item: api pods in namespaces labelled env=dev (AND).
 INTENDED_AND = """\
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy

@@ -303,3 +303,134 @@ def test_case_files_cover_every_rule_of_the_semantics():
     upstream = sum(
         1 for name in names for case in read_file(name)["cases"] if case.get("upstream"))
     assert upstream >= 25
+
+
+# --- explanations name what decided -----------------------------------------
+# A few verdicts, checked for the policy, rule, peer and port they name (as data
+# in Side.match / Side.miss, and in the words of Verdict.explanation).
+
+
+def shop(*policies: str) -> Analyzer:
+    return Analyzer(builders.cluster_of(*builders.SHOP, policies="---\n".join(policies)))
+
+
+def line_of(text: str, fragment: str, nth: int = 1) -> int:
+    """1-based line of the nth line of text containing fragment."""
+    hits = [i for i, line in enumerate(text.splitlines(), start=1) if fragment in line]
+    return hits[nth - 1]
+
+
+def test_allowed_ingress_names_policy_rule_peer_and_port():
+    verdict = shop(builders.DB_ALLOWS_API).check("prod/api", "prod/db", 3306)
+    match = verdict.ingress.match
+    assert verdict.allowed
+    assert (match.policy.key, match.rule_index, match.peer_index, match.port_index) == (
+        "prod/db-allows-api", 0, 1, 1)  # second peer (app=api), second port (mysql)
+    assert "rule 1 of prod/db-allows-api" in verdict.explanation
+    assert "peer 2 (pods app=api in namespace prod)" in verdict.explanation
+    assert "mysql" in verdict.explanation
+
+
+def test_verdict_lines_point_at_the_deciding_rule_peer_and_port():
+    text = builders.DB_ALLOWS_API
+    verdict = shop(text).check("prod/api", "prod/db", 3306)
+    assert verdict.lines == (
+        ("test", line_of(text, "- from:")),
+        ("test", line_of(text, "- podSelector:", nth=2)),
+        ("test", line_of(text, "- port: mysql")),
+    )
+
+
+def test_accidental_or_admits_a_whole_namespace_by_its_namespace_peer():
+    verdict = shop(builders.ACCIDENTAL_OR).check("dev/worker", "prod/db", 3306)
+    assert verdict.allowed
+    assert verdict.ingress.match.peer_index == 0
+    assert "all pods in namespaces env=dev" in verdict.explanation
+
+
+def test_intended_and_denies_with_the_pod_label_that_failed():
+    verdict = shop(builders.INTENDED_AND).check("dev/worker", "prod/db", 3306)
+    miss = verdict.ingress.miss
+    assert not verdict.allowed
+    assert (miss.policy.key, miss.rule_index) == ("prod/intended-and", 0)
+    assert "dev/worker wants app=api, has app=worker" in miss.reason
+    assert "ingress does not" in verdict.explanation
+
+
+def test_denial_names_the_namespace_label_wanted_and_found():
+    verdict = shop(builders.INTENDED_AND).check("prod/api", "prod/db", 3306)
+    assert "namespace prod wants env=dev, has env=prod" in verdict.ingress.miss.reason
+
+
+def test_pod_selector_alone_is_explained_as_staying_in_the_policy_namespace():
+    verdict = shop(builders.DB_ALLOWS_API).check("dev/api", "prod/db", 3306)
+    reason = verdict.ingress.miss.reason
+    assert "prod/db-allows-api" in reason
+    assert "matches pods in prod only" in reason and "dev/api is in dev" in reason
+
+
+def test_egress_denial_resolves_the_named_port_on_the_destination():
+    analyzer = shop(builders.WEB_EGRESS_TO_API_ONLY)
+    denied = analyzer.check("prod/web", "prod/api", 8080)
+    assert not denied.allowed
+    assert denied.egress.isolated and denied.egress.policies == ("prod/web-egress",)
+    assert not denied.ingress.isolated and denied.ingress.allowed
+    assert "named port http is TCP 9090 on prod/api" in denied.egress.miss.reason
+    allowed = analyzer.check("prod/web", "prod/api", 9090)
+    assert allowed.egress.match.port_index == 0 and "port TCP http" in allowed.egress.match.text
+
+
+def test_named_port_of_the_wrong_protocol_is_explained():
+    analyzer = Analyzer(builders.cluster_of(
+        builders.pod("prod/dns", app="dns", ports=["dns=53/UDP"]),
+        builders.pod("prod/client", app="client"),
+        policies="""\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: dns, namespace: prod}
+spec:
+  podSelector:
+    matchLabels: {app: dns}
+  ingress:
+  - ports:
+    - port: dns
+""",
+    ))
+    verdict = analyzer.check("prod/client", "prod/dns", 53, "TCP")
+    assert not verdict.allowed
+    assert "named port dns on prod/dns is UDP, not TCP" in verdict.ingress.miss.reason
+
+
+def test_default_deny_explains_that_the_policy_has_no_rules():
+    verdict = shop(builders.DEFAULT_DENY_INGRESS).check("203.0.113.9", "prod/db", 3306)
+    assert not verdict.egress.applies  # a host outside the cluster
+    miss = verdict.ingress.miss
+    assert miss.policy.key == "prod/default-deny-ingress" and miss.rule_index is None
+    assert "no ingress rules" in miss.reason
+
+
+def test_outside_host_is_told_that_only_ip_blocks_match_it():
+    verdict = shop(builders.ACCIDENTAL_OR).check("203.0.113.9", "prod/db", 3306)
+    assert "matches ipBlock peers only" in verdict.ingress.miss.reason
+
+
+def test_ip_block_matching_a_pod_is_flagged_as_plugin_dependent():
+    analyzer = shop("""\
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db-from-web-ip, namespace: prod}
+spec:
+  podSelector:
+    matchLabels: {app: db}
+  ingress:
+  - from:
+    - ipBlock: {cidr: 10.0.1.10/32}
+""")
+    assert "network plugin" in analyzer.check("prod/web", "prod/db", 3306).explanation
+    assert "network plugin" not in analyzer.check("prod/api", "prod/db", 3306).explanation
+
+
+def test_traffic_to_itself_is_explained_without_sides():
+    verdict = shop(builders.DEFAULT_DENY_INGRESS).check("prod/db", "prod/db", 3306)
+    assert verdict.allowed and verdict.egress is None and verdict.ingress is None
+    assert "itself" in verdict.explanation
