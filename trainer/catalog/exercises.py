@@ -39,8 +39,10 @@ QUESTION_FIELDS = {"id", "prompt", "choices", "answers", "explanation", "check"}
 # check kinds: {count: policies, namespace: NS}; {selected_by: NS/POLICY};
 # {reaches: DST, port: N, protocol: P} (choices are sources);
 # {reached_from: SRC, port: N, protocol: P} (choices are destinations);
-# {policy_types: NS/POLICY} (choices among POLICY_TYPE_CHOICES).
+# {policy_types: NS/POLICY} (choices among POLICY_TYPE_CHOICES). Where choices are pods
+# or hosts, one may be NONE_CHOICE: right exactly when none of the others is.
 QUESTION_CHECKS = ("count", "selected_by", "reaches", "reached_from", "policy_types")
+NONE_CHOICE = "None of them"
 POLICY_TYPE_CHOICES = {("Ingress",): "Ingress", ("Egress",): "Egress",
                        ("Ingress", "Egress"): "Ingress and Egress"}
 
@@ -373,13 +375,15 @@ def _check_question_check(r, path, check, choices, cluster: Cluster, known: set)
             r.fail(path, f"choices must be among {', '.join(POLICY_TYPE_CHOICES.values())}")
         if kind == "selected_by":
             for c in choices:
-                _endpoint(r, path, c, {p.key for p in cluster.pods})
+                if c != NONE_CHOICE:
+                    _endpoint(r, path, c, {p.key for p in cluster.pods})
     else:
         _endpoint(r, path + (kind,), check[kind], known)
         _port(r, path + ("port",), check.get("port"))
         _protocol(r, path + ("protocol",), check.get("protocol"))
         for c in choices:
-            _endpoint(r, path, c, known)
+            if c != NONE_CHOICE:
+                _endpoint(r, path, c, known)
 
 
 def exercises_dir() -> Path:
