@@ -19,7 +19,7 @@ from trainer.netpol.evaluation import Analyzer
 from trainer.netpol.matrix import build_matrix
 from trainer.netpol.objects import NAMESPACE_NAME_LABEL, PROTOCOLS, Cluster, Namespace
 
-from .diagnosis import join, ports_text
+from .diagnosis.wording import join, ports_text
 
 OTHER_NAMESPACE = "another-namespace"
 SPARE_PORT = 49152  # the first dynamic port: no exercise pod declares it

@@ -1,0 +1,194 @@
+"""Mistakes in the shape of rules: ports, policyTypes, DNS, named ports."""
+
+from __future__ import annotations
+
+from trainer.netpol.objects import Pod
+
+from .evidence import policy_named
+from .wording import at, join, ports_text, who
+
+
+def ports_as_rule(ev) -> list[str]:
+    out = []
+    opened = {(k, d) for k, d, _ in ev.opened_rules}
+    for policy in ev.answer_policies():
+        for direction in ("Ingress", "Egress"):
+            if (policy.key, direction) not in opened:
+                continue
+            rules = policy.rules(direction)
+            peers_only = [i for i, r in enumerate(rules) if r.peers and not r.ports]
+            ports_only = [i for i, r in enumerate(rules) if r.ports and not r.peers]
+            if peers_only and ports_only:
+                i, j = peers_only[0], ports_only[0]
+                peers = join(p.describe(policy.namespace) for p in rules[i].peers)
+                ports = join(p.describe() for p in rules[j].ports)
+                word = "from" if direction == "Ingress" else "to"
+                out.append(
+                    f"`- ports:` started a rule of its own in {at(policy, rules[j].line)}: rule "
+                    f"{i + 1} admits {peers} on every port, and rule {j + 1} admits everyone on "
+                    f"{ports}. Remove the `-` before `ports` so `{word}` and `ports` belong to one "
+                    f"rule: these peers, on these ports only.")
+    return out
+
+
+def every_combination(ev) -> list[str]:
+    out = []
+    for (key, direction, r), hits in ev.opened_rules.items():
+        policy = policy_named(ev, key)
+        rule = policy.rules(direction)[r]
+        if len(rule.peers) < 2 or len(rule.ports) < 2:
+            continue
+        (src, dst, number, protocol), _ = hits[0]
+        ends = "destinations" if direction == "Egress" else "sources"
+        item = "- to:" if direction == "Egress" else "- from:"
+        out.append(
+            f"Every combination is open: {at(policy, rule.line)} lists {len(rule.peers)} {ends} "
+            f"and {len(rule.ports)} ports in one rule, so each of them is allowed on every one of "
+            f"those ports ({src} can reach {dst} on {protocol} {number}). Give each {ends[:-1]} a "
+            f"rule of its own (its own `{item}` item) with just its ports.")
+    return out
+
+
+def egress_missing(ev) -> list[str]:
+    out = []
+    seen = set()
+    for (src, _, _, _), mine, theirs in ev.opened:
+        if mine is None or mine.direction != "Egress" or mine.isolated or theirs.allowed:
+            continue
+        pod = mine.endpoint
+        if src in seen or not isinstance(pod, Pod):
+            continue
+        seen.add(src)
+        for policy in ev.answer_policies():
+            if "Egress" not in policy.policy_types and ev.selects(policy, pod):
+                default = "" if ev.raw(policy).get("spec", {}).get("policyTypes") else (
+                    ": with no policyTypes and no egress rules, a policy controls ingress only")
+                out.append(
+                    f"Egress is missing from policyTypes: {at(policy)} selects {pod.key} but "
+                    f"controls only {join(policy.policy_types)}{default}, so {pod.key}'s outgoing "
+                    f"traffic stays open. Add `- Egress` to `policyTypes`.")
+                break
+    return out
+
+
+def ignored_egress_rules(ev) -> list[str]:
+    return [
+        f"Egress is missing from policyTypes: {at(policy)} has egress rules, but its policyTypes "
+        f"({join(policy.policy_types)}) leave out Egress, so those rules are ignored. Add "
+        f"`- Egress` to `policyTypes`."
+        for policy in ev.answer_policies()
+        if policy.egress and "Egress" not in policy.policy_types]
+
+
+def ingress_by_default(ev) -> list[str]:
+    out = []
+    for policy in ev.answer_policies():
+        if "Ingress" not in policy.policy_types or policy.ingress or not policy.egress:
+            continue
+        blocked = sorted({conn[1] for conn, mine, _ in ev.closed
+                          if mine.direction == "Ingress" and policy.key in mine.policies})
+        if not blocked:
+            continue
+        explicit = ev.raw(policy).get("spec", {}).get("policyTypes")
+        why = ("lists Ingress in policyTypes" if explicit else
+               "has egress rules and no policyTypes, so its types default to Ingress and Egress")
+        out.append(
+            f"Egress rules that also isolate ingress: {at(policy)} {why}; with no ingress rules it "
+            f"blocks every connection into {who(blocked)}. Set `policyTypes: [Egress]` if it "
+            f"should control outgoing traffic only.")
+    return out
+
+
+def dns_forgotten(ev) -> list[str]:
+    blocked: dict[str, set] = {}
+    for (src, _, number, protocol), mine, _ in ev.closed:
+        if number == 53 and mine.direction == "Egress" and protocol in ("UDP", "TCP"):
+            blocked.setdefault(src, set()).add(protocol)
+    kinds: dict[frozenset, list[str]] = {}
+    for src, protocols in blocked.items():
+        kinds.setdefault(frozenset(protocols), []).append(src)
+    out = []
+    for protocols, sources in kinds.items():
+        names = who(sorted(sources))
+        if len(protocols) == 2:
+            out.append(
+                f"DNS is forgotten: once the egress of {names} is locked down, it needs a rule for "
+                f"DNS, UDP and TCP port 53, or no name can be looked up.")
+        elif "UDP" in protocols:
+            out.append(
+                f"DNS over TCP only: {names} may send TCP 53 but not UDP 53, and ordinary lookups "
+                f"use UDP. Allow both protocols on port 53.")
+        else:
+            out.append(
+                f"DNS over UDP only: {names} may send UDP 53 but not TCP 53, which DNS uses for "
+                f"large answers and retries. Allow both protocols on port 53.")
+    return out
+
+
+def named_port_protocol(ev) -> list[str]:
+    declared = {(p.name, p.protocol): (pod.key, p.port) for pod in ev.cmp.learner.pods
+                for p in pod.ports if p.name}
+    out = []
+    for policy in ev.answer_policies():
+        for direction in ("Ingress", "Egress"):
+            for rule in policy.rules(direction):
+                for pp in rule.ports:
+                    if not isinstance(pp.port, str) or (pp.port, pp.protocol) in declared:
+                        continue
+                    other = [(proto, declared[(name, proto)]) for name, proto in declared
+                             if name == pp.port]
+                    if other:
+                        proto, (pod, number) = other[0]
+                        out.append(
+                            f"Named port with the wrong protocol: {at(policy, pp.line)} asks for "
+                            f"port `{pp.port}` over {pp.protocol}, but the pods declare `{pp.port}` "
+                            f"as {proto} ({pod}: {proto} {number}), so this entry matches nothing. "
+                            f"Set `protocol: {proto}`.")
+                    else:
+                        out.append(
+                            f"Unknown named port: {at(policy, pp.line)} asks for port `{pp.port}`, "
+                            f"but no pod declares a port of that name, so this entry matches nothing.")
+    return out
+
+
+def wrong_port(ev) -> list[str]:
+    """The pair is open, but on none of the ports the task opens for it."""
+    cmp = ev.cmp
+    mine: dict[tuple, set] = {}
+    theirs: dict[tuple, set] = {}
+    for table, connections in ((mine, cmp.learner_allowed), (theirs, cmp.ref_allowed)):
+        for src, dst, number, protocol in connections:
+            table.setdefault((src, dst), set()).add((number, protocol))
+    pairs = {(s, d) for s, d, _, _ in cmp.opened} & {(s, d) for s, d, _, _ in cmp.closed}
+    out = []
+    for pair in sorted(pairs):
+        if mine[pair] & theirs[pair]:
+            continue
+        out.append(
+            f"Wrong port: from {pair[0]} to {pair[1]} your policies open "
+            f"{ports_text(mine[pair], cmp.ports)}, but the task wants {ports_text(theirs[pair], cmp.ports)}.")
+    return out[:3]
+
+
+def numbers_for_named_port(ev) -> list[str]:
+    """The task names a port that pods number differently; the answer lists numbers."""
+    cmp = ev.cmp
+    if not cmp.differs:
+        return []
+    used = {pp.port for p in ev.answer_policies() for r in p.ingress + p.egress for pp in r.ports}
+    out = []
+    for policy in cmp.solution.policies:
+        for rule in policy.ingress + policy.egress:
+            for pp in rule.ports:
+                if not isinstance(pp.port, str) or pp.port in used:
+                    continue
+                numbers = {(pod.key, pod.named_port(pp.port, pp.protocol)) for pod in cmp.base.pods}
+                numbers = sorted((k, n) for k, n in numbers if n is not None)
+                if len({n for _, n in numbers}) > 1:
+                    each = join(f"{k}: {n}" for k, n in numbers)
+                    out.append(
+                        f"The pods number their `{pp.port}` port differently ({each}). Port numbers "
+                        f"in a rule apply to every pod it selects; the name resolves pod by pod. "
+                        f"Write `port: {pp.port}`.")
+                    used.add(pp.port)
+    return out
