@@ -265,7 +265,7 @@ class Analyzer:
         for policy in policies:
             rules = policy.rules(direction)
             if not rules:
-                candidate = (3, Miss(policy, None, (
+                candidate = ((3, 1), Miss(policy, None, (
                     f"{policy.key} has no {direction.lower()} rules, so it allows no "
                     f"{direction.lower()} to the pods it selects"
                     if direction == "Ingress" else
@@ -277,7 +277,9 @@ class Analyzer:
             for r, rule in enumerate(rules):
                 peer_ok = self._matching_peer(rule, policy, peer) is not False
                 port_ok = self._matching_port(rule, port, protocol, dst_pod) is not False
-                failures = (not peer_ok) + (not port_ok)
+                # Fewest failed conditions first; on a tie, a rule whose peer matched
+                # (only the port is wrong) tells the learner more.
+                failures = ((not peer_ok) + (not port_ok), not peer_ok)
                 if best is not None and failures >= best[0]:
                     continue
                 reasons, lines = [], [rule.line]
