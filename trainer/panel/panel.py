@@ -52,6 +52,14 @@ class Cell:
     value: str  # what the cell's button posts: "src>dst>3306/TCP"
     title: str  # "prod/web to prod/db on TCP 3306: denied. Explain"
 
+    @property
+    def css(self) -> str:
+        return "na" if self.allowed is None else "yes" if self.allowed else "no"
+
+    @property
+    def symbol(self) -> str:
+        return "·" if self.allowed is None else "✓" if self.allowed else "✗"
+
 
 @dataclass(frozen=True)
 class Row:

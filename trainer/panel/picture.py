@@ -129,7 +129,6 @@ def _edges(nodes, allowed, target) -> list[Edge]:
 def _path(a: Node, b: Node) -> str:
     """A gentle curve from a's border to b's, bent more when both sit in one column."""
     dx, dy = b.cx - a.cx, b.cy - a.cy
-    dist = math.hypot(dx, dy) or 1.0
     bend = 0.3 if abs(dx) < 1 else 0.12
     # Control point off to one side of the straight line, so a pair's line avoids the pods between.
     mx, my = (a.cx + b.cx) / 2 - dy * bend, (a.cy + b.cy) / 2 + dx * bend

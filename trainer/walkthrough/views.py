@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from trainer.catalog.stages import catalog
 from trainer.panel.panel import BadRequest, evaluate, explain, parse_cell
@@ -121,8 +122,10 @@ def _record_work(request, stage, posted, evaluation) -> None:
 def _answer(request, stage, posted, explanation, kind: str):
     """A cell's or a probe's answer: the fragment for htmx, else the page with it filled in."""
     if request.htmx:
-        return render(request, "partials/panel/explanation.html",
-                      {"explanation": explanation, "kind": kind})
+        # The whole form posted here (the button's formaction); put the answer where it belongs.
+        response = render(request, "partials/panel/explanation.html", {"explanation": explanation, "kind": kind})
+        return reswap(retarget(response, "#explanation" if kind == "explanation" else "#probe-result"),
+                      "innerHTML")
     evaluation = evaluate(world_for(posted.scenario), posted.text, posted.previous or None)
     extra = {"explanation": explanation} if kind == "explanation" else {"probe_answer": explanation}
     return _page(request, stage, posted.scenario, evaluation, probe=posted.probe, **extra)
