@@ -1,7 +1,15 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "lab"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="lab/index.html"), name="index"),
+    path("", views.index, name="index"),
+    path("progress/", views.progress, name="progress"),
+    path("<slug:slug>/", views.exercise, name="exercise"),
+    path("<slug:slug>/grade/", views.grade, name="grade"),
+    path("<slug:slug>/terminal/", views.run_command, name="terminal"),
+    path("<slug:slug>/hint/", views.hint, name="hint"),
+    path("<slug:slug>/give-up/", views.give_up, name="give_up"),
+    path("<slug:slug>/questions/<slug:question>/", views.question, name="question"),
 ]

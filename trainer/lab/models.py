@@ -1,0 +1,73 @@
+"""A learner's work in the practice lab, referring to exercises by slug (content lives in lessons/)."""
+
+from django.conf import settings
+from django.db import models
+
+from trainer.accounts.signals import learner_signed_in
+
+
+class LabState(models.Model):
+    """One learner's lab on one exercise: the terminal's cluster changes, hints, give-up, draft."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lab_states")
+    exercise = models.SlugField(max_length=64)
+    cluster = models.JSONField(default=dict, blank=True)  # terminal.LabState.to_json()
+    transcript = models.JSONField(default=list, blank=True)  # recent [command, output] pairs
+    draft = models.TextField(blank=True)  # the editor's text at the last grade or apply
+    hints_shown = models.PositiveSmallIntegerField(default=0)
+    gave_up = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "exercise"], name="one_lab_per_exercise")]
+
+    def __str__(self):
+        return f"{self.user} on {self.exercise}"
+
+
+class Attempt(models.Model):
+    """One graded answer: what was submitted, when, and the verdict."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lab_attempts")
+    exercise = models.SlugField(max_length=64)
+    answer = models.TextField()
+    created_at = models.DateTimeField()
+    passed = models.BooleanField()
+    score = models.PositiveSmallIntegerField()
+    diagnoses = models.JSONField(default=list, blank=True)
+    failed_checks = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "exercise"])]
+
+    def __str__(self):
+        return f"{self.user} on {self.exercise}: {'passed' if self.passed else 'not yet'} ({self.score})"
+
+
+class QuestionAnswer(models.Model):
+    """One answer to an exercise's inspection question."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lab_answers")
+    exercise = models.SlugField(max_length=64)
+    question = models.SlugField(max_length=64)
+    picked = models.JSONField(default=list)  # choice indexes
+    correct = models.BooleanField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "exercise"])]
+
+    def __str__(self):
+        return f"{self.user} on {self.exercise}/{self.question}: {'right' if self.correct else 'wrong'}"
+
+
+def _carry_over(sender, request, user, **kwargs):
+    from .progress import carry_over
+
+    carry_over(request, user)
+
+
+# Connected here because models load with the app registry (lab's apps.py has no ready()).
+learner_signed_in.connect(_carry_over, dispatch_uid="lab.carry_over")

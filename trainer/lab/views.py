@@ -1,0 +1,162 @@
+"""The practice lab's pages. Thin: read the form, call the grader or the terminal, render.
+
+With htmx a POST gets back only the part of the page it changes (a partial of
+lab/exercise.html); without JavaScript the same POST renders or redirects to
+the whole page.
+"""
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget
+
+from trainer.catalog.exercises import all_exercises, get_exercise
+from trainer.netpol.loading import WEB_LIMITS
+
+from . import grading, terminal
+from .forms import AnswerForm, QuestionForm, TerminalForm
+from .pages import Result, exercise_context, grouped_exercises, scenario_for
+from .progress import AttemptRecord, store_for
+
+PAGE = "lab/exercise.html"
+
+
+def _exercise(slug: str):
+    try:
+        return get_exercise(slug)
+    except KeyError:
+        raise Http404("No such exercise") from None
+
+
+def _page(request, exercise, store, lab, partial: str = "", **extra):
+    context = exercise_context(exercise, store, lab, **extra)
+    name = f"{PAGE}#{partial}" if partial and request.htmx else PAGE
+    return render(request, name, context)
+
+
+@require_GET
+def index(request):
+    store = store_for(request)
+    return render(request, "lab/index.html", {"groups": grouped_exercises(store.passed())})
+
+
+@require_GET
+def exercise(request, slug):
+    exercise = _exercise(slug)
+    store = store_for(request)
+    return _page(request, exercise, store, store.lab(slug))
+
+
+@require_POST
+def grade(request, slug):
+    exercise = _exercise(slug)
+    store = store_for(request)
+    lab = store.lab(slug)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        result = Result(form_errors=tuple(form.errors["answer"]))
+        return _page(request, exercise, store, lab, "result", result=result,
+                     editor_text=request.POST.get("answer", "")[:WEB_LIMITS.max_bytes])
+    text = form.cleaned_data["answer"]
+    verdict = grading.grade(exercise, text)
+    lab.draft = text
+    store.save_lab(slug, lab)
+    if verdict.error is None:  # YAML the engine refuses is a message, not an attempt
+        store.add_attempt(AttemptRecord(
+            exercise=slug, answer=text, created_at=timezone.now(), passed=verdict.passed,
+            score=verdict.score, diagnoses=tuple(verdict.diagnoses),
+            failed_checks=tuple(c.message for c in verdict.checks if not c.ok)))
+    return _page(request, exercise, store, lab, "result", result=Result(verdict), editor_text=text)
+
+
+@require_POST
+def run_command(request, slug):
+    exercise = _exercise(slug)
+    store = store_for(request)
+    lab = store.lab(slug)
+    form = TerminalForm(request.POST)
+    if form.is_valid():
+        command = form.cleaned_data["command"]
+        if "answer" in request.POST:
+            lab.draft = form.cleaned_data["answer"]
+        editor = lab.draft if lab.draft or "answer" in request.POST else exercise.starter
+        outcome = terminal.run(command, scenario_for(exercise), lab.cluster, editor=editor)
+        lab.cluster, output, action = outcome.state, outcome.output, outcome.action
+    else:
+        command = request.POST.get("command", "")[:80]
+        output, action = " ".join(e for errors in form.errors.values() for e in errors), ""
+    if action:
+        lab.transcript = []
+    if action != "clear":
+        lab.remember(command, output)
+    store.save_lab(slug, lab)
+    if not request.htmx:
+        return redirect(reverse("lab:exercise", args=[slug]) + "#terminal")
+    response = render(request, f"{PAGE}#terminal-entry", {"entry": (command, output)} if action != "clear" else {})
+    if action:
+        response = reswap(retarget(response, "#scrollback"), "innerHTML")
+    return response
+
+
+@require_POST
+def hint(request, slug):
+    exercise = _exercise(slug)
+    store = store_for(request)
+    lab = store.lab(slug)
+    lab.hints_shown = min(lab.hints_shown + 1, len(exercise.hints))
+    store.save_lab(slug, lab)
+    if not request.htmx:
+        return redirect(reverse("lab:exercise", args=[slug]) + "#hints")
+    return _page(request, exercise, store, lab, "hints")
+
+
+@require_POST
+def give_up(request, slug):
+    exercise = _exercise(slug)
+    store = store_for(request)
+    lab = store.lab(slug)
+    lab.gave_up = True
+    store.save_lab(slug, lab)
+    if not request.htmx:
+        return redirect(reverse("lab:exercise", args=[slug]) + "#solution")
+    return _page(request, exercise, store, lab, "solution")
+
+
+@require_POST
+def question(request, slug, question):
+    exercise = _exercise(slug)
+    try:
+        q = exercise.question(question)
+    except KeyError:
+        raise Http404("No such question") from None
+    store = store_for(request)
+    form = QuestionForm(q, request.POST)
+    if form.is_valid():
+        picked = form.picked()
+        store.add_answer(slug, q.id, picked, q.is_right(picked))
+        form = None
+    lab = store.lab(slug)
+    if not request.htmx:
+        if form is None:
+            return redirect(reverse("lab:exercise", args=[slug]) + f"#question-{q.id}")
+        return _page(request, exercise, store, lab, question_forms={q.id: form})
+    context = exercise_context(exercise, store, lab, question_forms={q.id: form} if form else None)
+    context["item"] = next(v for v in context["questions"] if v["question"].id == q.id)
+    return render(request, f"{PAGE}#question", context)
+
+
+@require_GET
+def progress(request):
+    store = store_for(request)
+    titles = {e.id: e.title for e in all_exercises()}
+    attempts = [{"record": a, "title": titles.get(a.exercise, a.exercise), "known": a.exercise in titles}
+                for a in store.attempts()]
+    passed = store.passed()
+    return render(request, "lab/progress.html", {
+        "attempts": attempts,
+        "groups": grouped_exercises(passed),
+        "passed_count": len(passed & set(titles)),
+        "total": len(titles),
+    })
