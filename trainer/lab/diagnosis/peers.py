@@ -39,13 +39,15 @@ def selects_other_pods(ev) -> list[str]:
 def ipblock_too_wide(ev) -> list[str]:
     """An ipBlock lets in an address the task keeps out (often: an `except` is missing)."""
     out, seen = [], set()
+    # Pairs the task opens on some port: for those the port is wrong, not the address.
+    wanted = {(s, d) for s, d, _, _ in ev.cmp.ref_allowed}
     for conn, mine, _ in ev.opened:
         match = mine.match if mine is not None else None
         if match is None or match.peer_index is None or match.policy.source != ev.cmp.source:
             continue
         peer = match.policy.rules(mine.direction)[match.rule_index].peers[match.peer_index]
         host = conn[1] if mine.direction == "Egress" else conn[0]
-        if peer.ip_block is None or (peer.path, host) in seen:
+        if peer.ip_block is None or (peer.path, host) in seen or conn[:2] in wanted:
             continue
         seen.add((peer.path, host))
         out.append(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from trainer.netpol.objects import Pod
-
 from .evidence import policy_named
 from .wording import at, join, ports_text, who
 
@@ -50,40 +48,51 @@ def every_combination(ev) -> list[str]:
 
 
 def egress_missing(ev) -> list[str]:
-    out = []
-    seen = set()
-    for (src, _, _, _), mine, theirs in ev.opened:
+    """A policy meant to lock a pod's egress down controls ingress only."""
+    unrestricted: dict[str, list[str]] = {}  # policy key -> pods whose egress it leaves open
+    for _, mine, theirs in ev.opened:
         if mine is None or mine.direction != "Egress" or mine.isolated or theirs.allowed:
             continue
         pod = mine.endpoint
-        if src in seen or not isinstance(pod, Pod):
-            continue
-        seen.add(src)
         for policy in ev.answer_policies():
-            if "Egress" not in policy.policy_types and ev.selects(policy, pod):
-                default = "" if ev.raw(policy).get("spec", {}).get("policyTypes") else (
-                    ": with no policyTypes and no egress rules, a policy controls ingress only")
-                out.append(
-                    f"Egress is missing from policyTypes: {at(policy)} selects {pod.key} but "
-                    f"controls only {join(policy.policy_types)}{default}, so {pod.key}'s outgoing "
-                    f"traffic stays open. Add `- Egress` to `policyTypes`.")
+            # A policy whose egress rules are ignored is told by ignored_egress_rules.
+            if "Egress" not in policy.policy_types and not policy.egress and ev.selects(policy, pod):
+                pods = unrestricted.setdefault(policy.key, [])
+                if pod.key not in pods:
+                    pods.append(pod.key)
                 break
+    out = []
+    for key, pods in unrestricted.items():
+        policy = policy_named(ev, key)
+        default = "" if ev.raw(policy).get("spec", {}).get("policyTypes") else (
+            ": with no policyTypes and no egress rules, a policy controls ingress only")
+        out.append(
+            f"Egress is missing from policyTypes: {at(policy)} selects {who(sorted(pods))} but "
+            f"controls only {join(policy.policy_types)}{default}, so outgoing traffic stays open. "
+            f"Add `- Egress` to `policyTypes`.")
     return out
 
 
 def ignored_egress_rules(ev) -> list[str]:
-    return [
-        f"Egress is missing from policyTypes: {at(policy)} has egress rules, but its policyTypes "
-        f"({join(policy.policy_types)}) leave out Egress, so those rules are ignored. Add "
-        f"`- Egress` to `policyTypes`."
-        for policy in ev.answer_policies()
-        if policy.egress and "Egress" not in policy.policy_types]
+    out = []
+    for policy in ev.answer_policies():
+        if not policy.egress or "Egress" in policy.policy_types:
+            continue
+        also = ("; and with Ingress listed but no ingress rules it blocks all incoming traffic, so "
+                "if it is about outgoing traffic only, write `policyTypes: [Egress]`"
+                if not policy.ingress else "")
+        out.append(
+            f"Egress is missing from policyTypes: {at(policy)} has egress rules, but its policyTypes "
+            f"({join(policy.policy_types)}) leave out Egress, so those rules are ignored. Add "
+            f"`- Egress` to `policyTypes`{also}.")
+    return out
 
 
 def ingress_by_default(ev) -> list[str]:
     out = []
     for policy in ev.answer_policies():
-        if "Ingress" not in policy.policy_types or policy.ingress or not policy.egress:
+        if "Ingress" not in policy.policy_types or "Egress" not in policy.policy_types or \
+                policy.ingress or not policy.egress:
             continue
         blocked = sorted({conn[1] for conn, mine, _ in ev.closed
                           if mine.direction == "Ingress" and policy.key in mine.policies})
@@ -126,33 +135,41 @@ def dns_forgotten(ev) -> list[str]:
 
 
 def named_port_protocol(ev) -> list[str]:
-    declared = {(p.name, p.protocol): (pod.key, p.port) for pod in ev.cmp.learner.pods
-                for p in pod.ports if p.name}
+    cmp = ev.cmp
     out = []
     for policy in ev.answer_policies():
         for direction in ("Ingress", "Egress"):
             for rule in policy.rules(direction):
-                for pp in rule.ports:
-                    if not isinstance(pp.port, str) or (pp.port, pp.protocol) in declared:
-                        continue
-                    other = [(proto, declared[(name, proto)]) for name, proto in declared
-                             if name == pp.port]
-                    if other:
-                        proto, (pod, number) = other[0]
-                        out.append(
-                            f"Named port with the wrong protocol: {at(policy, pp.line)} asks for "
-                            f"port `{pp.port}` over {pp.protocol}, but the pods declare `{pp.port}` "
-                            f"as {proto} ({pod}: {proto} {number}), so this entry matches nothing. "
-                            f"Set `protocol: {proto}`.")
-                    else:
-                        out.append(
-                            f"Unknown named port: {at(policy, pp.line)} asks for port `{pp.port}`, "
-                            f"but no pod declares a port of that name, so this entry matches nothing.")
+                named = [pp for pp in rule.ports if isinstance(pp.port, str)]
+                if not named:
+                    continue
+                # The pods the name resolves on: those selected (ingress), those reached (egress).
+                pods = [pod for pod in cmp.learner.pods if (
+                    ev.selects(policy, pod) if direction == "Ingress" else not rule.peers or any(
+                        cmp.learner_analyzer.peer_matches(p, policy.namespace, pod) for p in rule.peers))]
+                for pp in named:
+                    out += _named_port_problem(policy, pp, pods or cmp.learner.pods, cmp.learner.pods)
     return out
 
 
+def _named_port_problem(policy, pp, near, everyone) -> list[str]:
+    if any(pod.named_port(pp.port, pp.protocol) is not None for pod in near):
+        return []
+    for pods in (near, everyone):
+        other = [(pod.key, p) for pod in pods for p in pod.ports if p.name == pp.port]
+        if other:
+            key, port = other[0]
+            return [f"Named port with the wrong protocol: {at(policy, pp.line)} asks for port "
+                    f"`{pp.port}` over {pp.protocol}, but the pods declare `{pp.port}` as "
+                    f"{port.protocol} ({key}: {port.protocol} {port.port}), so this entry matches "
+                    f"nothing. Set `protocol: {port.protocol}`."]
+    return [f"Unknown named port: {at(policy, pp.line)} asks for port `{pp.port}`, but no pod "
+            f"declares a port of that name, so this entry matches nothing."]
+
+
 def wrong_port(ev) -> list[str]:
-    """The pair is open, but on none of the ports the task opens for it."""
+    """The pair is open on none of the ports the task opens for it, or a rule that
+    admits the peer names only other ports."""
     cmp = ev.cmp
     mine: dict[tuple, set] = {}
     theirs: dict[tuple, set] = {}
@@ -160,13 +177,31 @@ def wrong_port(ev) -> list[str]:
         for src, dst, number, protocol in connections:
             table.setdefault((src, dst), set()).add((number, protocol))
     pairs = {(s, d) for s, d, _, _ in cmp.opened} & {(s, d) for s, d, _, _ in cmp.closed}
-    out = []
+    out, told = [], set()
     for pair in sorted(pairs):
         if mine[pair] & theirs[pair]:
             continue
+        told.add(pair)
         out.append(
             f"Wrong port: from {pair[0]} to {pair[1]} your policies open "
             f"{ports_text(mine[pair], cmp.ports)}, but the task wants {ports_text(theirs[pair], cmp.ports)}.")
+    for (src, dst, number, protocol), side, _ in ev.closed:
+        if (src, dst) in told or mine.get((src, dst)) or side.miss is None \
+                or side.miss.rule_index is None:
+            continue
+        policy = side.miss.policy
+        rule = policy.rules(side.direction)[side.miss.rule_index]
+        peer = cmp.learner_analyzer.endpoint(src if side.direction == "Ingress" else dst)
+        admits_peer = not rule.peers or any(
+            cmp.learner_analyzer.peer_matches(p, policy.namespace, peer) for p in rule.peers)
+        named = any(isinstance(p.port, str) for p in rule.ports)  # told by named_port_protocol
+        if policy.source != cmp.source or not rule.ports or named or not admits_peer:
+            continue
+        told.add((src, dst))
+        out.append(
+            f"Wrong port: {side.direction.lower()} rule {side.miss.rule_index + 1} of {at(policy, rule.line)} "
+            f"admits {peer.key} on {join(p.describe() for p in rule.ports)} only, but the task wants "
+            f"{src} to reach {dst} on {ports_text(theirs.get((src, dst), {(number, protocol)}), cmp.ports)}.")
     return out[:3]
 
 
@@ -182,7 +217,9 @@ def numbers_for_named_port(ev) -> list[str]:
             for pp in rule.ports:
                 if not isinstance(pp.port, str) or pp.port in used:
                     continue
-                numbers = {(pod.key, pod.named_port(pp.port, pp.protocol)) for pod in cmp.base.pods}
+                pods = [pod for pod in cmp.base.pods if pod.namespace == policy.namespace
+                        and policy.pod_selector.matches(pod.labels)] if rule in policy.ingress else cmp.base.pods
+                numbers = {(pod.key, pod.named_port(pp.port, pp.protocol)) for pod in pods}
                 numbers = sorted((k, n) for k, n in numbers if n is not None)
                 if len({n for _, n in numbers}) > 1:
                     each = join(f"{k}: {n}" for k, n in numbers)

@@ -1,0 +1,250 @@
+"""Every exercise loads, its solution passes its own grader, its starter fails, and
+wrong answers get the diagnosis they deserve. Inspection-question keys agree with
+the engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from trainer.catalog import exercises as catalog
+from trainer.catalog.exercises import NONE_CHOICE, POLICY_TYPE_CHOICES, all_exercises, get_exercise
+from trainer.lab.grading import grade
+from trainer.netpol.evaluation import Analyzer
+
+EXERCISES = all_exercises()
+IDS = [e.id for e in EXERCISES]
+
+
+def test_the_catalog_has_no_problems():
+    assert catalog.problems() == []
+
+
+def test_there_are_at_least_sixteen_exercises_with_unique_ids():
+    assert len(EXERCISES) >= 16
+    assert len(set(IDS)) == len(IDS)
+
+
+def test_stages_two_to_six_each_have_an_exercise():
+    assert {e.stage for e in EXERCISES} >= {2, 3, 4, 5, 6}
+
+
+def test_get_exercise_finds_by_id_and_refuses_an_unknown_one():
+    assert get_exercise("and-peer").title == "Chosen pods of another namespace"
+    with pytest.raises(KeyError):
+        get_exercise("no-such-exercise")
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_solution_passes_its_own_grader(exercise):
+    result = grade(exercise, exercise.solution)
+    assert result.error is None
+    assert result.passed, [c.message for c in result.checks if not c.ok]
+    assert result.score == 100
+    assert result.diagnoses == []
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_starter_fails_without_an_error(exercise):
+    assert exercise.starter.strip()
+    result = grade(exercise, exercise.starter)
+    assert result.error is None
+    assert not result.passed
+    assert result.score < 100
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_exercise_has_a_task_hints_and_probes_naming_real_endpoints(exercise):
+    assert exercise.task.strip() and exercise.hints
+    analyzer = Analyzer(exercise.cluster)
+    for probe in exercise.expect:
+        analyzer.endpoint(probe.src)
+        analyzer.endpoint(probe.dst)
+
+
+def test_lab_style_exercises_have_two_to_four_questions():
+    for exercise in EXERCISES:
+        if exercise.stage is None:
+            assert 2 <= len(exercise.questions) <= 4, exercise.id
+
+
+# --- wrong answers, and what they should be told -------------------------------
+
+
+def swap(exercise_id: str, *pairs: tuple[str, str]) -> str:
+    """The exercise's solution with each old text replaced by the new one (once each)."""
+    text = get_exercise(exercise_id).solution
+    for old, new in pairs:
+        assert old in text, f"{old!r} is not in the solution of {exercise_id}"
+        text = text.replace(old, new, 1)
+    return text
+
+
+def starter(exercise_id: str) -> str:
+    return get_exercise(exercise_id).starter
+
+
+NO_UDP_DNS = ("    - protocol: UDP\n      port: 53\n", "")
+NO_TCP_DNS = ("    - protocol: TCP\n      port: 53\n", "")
+NO_POLICY_TYPES = ("  policyTypes:\n  - Egress\n", "")
+INGRESS_ONLY = ("  policyTypes:\n  - Egress\n", "  policyTypes:\n  - Ingress\n")
+
+WRONG = {
+    "deny-db-ingress": [
+        (starter("deny-db-ingress"), "applies to more pods than the task means"),
+        (swap("deny-db-ingress", ("  namespace: shop\n", "")), "wrong namespace"),
+    ],
+    "allow-api-to-db": [
+        (swap("allow-api-to-db", ("port: 3306", "port: 3307")), "Wrong port"),
+        (swap("allow-api-to-db", ("    ports:", "  - ports:")), "`- ports:` started a rule of its own"),
+    ],
+    "db-from-prod-api": [
+        (starter("db-from-prod-api"), "A podSelector alone looks in its own namespace only"),
+        (swap("db-from-prod-api", ("      namespaceSelector:", "    - namespaceSelector:")),
+         "OR where AND was meant"),
+        (swap("db-from-prod-api", ("env: prod", "name: prod")), "No namespace carries that label"),
+        (swap("db-from-prod-api", ("    - podSelector:\n        matchLabels:\n          name: api-pod\n"
+                                   "      namespaceSelector:", "    - namespaceSelector:")),
+         "The whole namespace is allowed"),
+    ],
+    "backup-ipblock": [
+        (swap("backup-ipblock", ("192.168.5.10/32", "192.168.5.0/24")), "The ipBlock is too wide"),
+    ],
+    "db-egress-backup": [
+        (starter("db-egress-backup"), "Egress is missing from policyTypes"),
+        (swap("db-egress-backup", ("  - Egress\n", "")), "Egress is missing from policyTypes"),
+        (swap("db-egress-backup", ("port: 80", "port: 8080")), "Wrong port"),
+    ],
+    "default-deny-namespace": [
+        (starter("default-deny-namespace"), "wrong namespace"),
+        (swap("default-deny-namespace", ("podSelector: {}", "podSelector: {matchLabels: {app: frontend}}")),
+         "The policy misses pods"),
+    ],
+    "default-deny-dns": [
+        (starter("default-deny-dns"), "DNS is forgotten"),
+        (swap("default-deny-dns", NO_UDP_DNS), "DNS over TCP only"),
+        (swap("default-deny-dns", NO_TCP_DNS), "DNS over UDP only"),
+        (swap("default-deny-dns", NO_POLICY_TYPES), "Egress rules that also isolate ingress"),
+        (swap("default-deny-dns", INGRESS_ONLY), "Egress is missing from policyTypes"),
+        (swap("default-deny-dns", ("protocol: UDP\n      port: 53", "protocol: TCP\n      port: dns")),
+         "Named port with the wrong protocol"),
+    ],
+    "allow-namespace-label": [
+        (starter("allow-namespace-label"), "A podSelector alone looks in its own namespace only"),
+        (swap("allow-namespace-label", ("purpose: monitoring", "name: monitoring")),
+         "No namespace carries that label"),
+    ],
+    "and-peer": [
+        (starter("and-peer"), "OR where AND was meant"),
+        (swap("and-peer", ("      podSelector:\n        matchLabels:\n          app: backend\n", "")),
+         "The whole namespace is allowed"),
+        (swap("and-peer", ("    - namespaceSelector:\n        matchLabels:\n          team: shop\n"
+                           "      podSelector:", "    - podSelector:")),
+         "A podSelector alone looks in its own namespace only"),
+    ],
+    "ipblock-except": [
+        (starter("ipblock-except"), "The ipBlock is too wide"),
+        (swap("ipblock-except", NO_POLICY_TYPES), "Egress rules that also isolate ingress"),
+    ],
+    "egress-payroll-mysql": [
+        (starter("egress-payroll-mysql"), "Every combination is open"),
+        (swap("egress-payroll-mysql", ("  - ports:\n    - protocol: UDP\n      port: 53\n"
+                                       "    - protocol: TCP\n      port: 53\n", "")),
+         "DNS is forgotten"),
+        (swap("egress-payroll-mysql", NO_TCP_DNS), "DNS over UDP only"),
+    ],
+    "two-databases": [
+        (starter("two-databases"), "Every combination is open"),
+        (swap("two-databases", ("      podSelector:\n        matchLabels:\n          tier: backend",
+                                "    - podSelector:\n        matchLabels:\n          tier: backend")),
+         "OR where AND was meant"),
+    ],
+    "named-ports": [
+        (swap("named-ports", ("      port: http\n", "      port: 8080\n    - protocol: TCP\n      port: 9090\n")),
+         "number their `http` port differently"),
+        (starter("named-ports"), "Wrong port"),
+        (swap("named-ports", ("protocol: TCP\n      port: http", "protocol: UDP\n      port: http")),
+         "Named port with the wrong protocol"),
+    ],
+    "policies-add-up": [
+        (starter("policies-add-up"), "An existing policy was replaced"),
+    ],
+    "vault-egress": [
+        (starter("vault-egress"), "Egress rules that also isolate ingress"),
+        (swap("vault-egress", INGRESS_ONLY),
+         "Egress is missing from policyTypes"),
+        (swap("vault-egress", ("10.20.0.5/32", "10.20.0.0/24")), "The ipBlock is too wide"),
+    ],
+    "two-sources-or": [
+        (starter("two-sources-or"), "AND where OR was meant"),
+    ],
+}
+
+
+def test_every_exercise_has_wrong_variants():
+    assert set(WRONG) == set(IDS)
+
+
+@pytest.mark.parametrize("exercise_id, answer, expected", [
+    (eid, answer, expected) for eid, cases in WRONG.items() for answer, expected in cases
+], ids=[f"{eid}-{i}" for eid, cases in WRONG.items() for i in range(len(cases))])
+def test_wrong_variant_fails_with_its_diagnosis(exercise_id, answer, expected):
+    result = grade(get_exercise(exercise_id), answer)
+    assert result.error is None, result.error_messages
+    assert not result.passed
+    assert any(expected in d for d in result.diagnoses), result.diagnoses
+
+
+# --- inspection questions --------------------------------------------------------
+
+
+def engine_answers(exercise, question) -> frozenset[int]:
+    """The right choices as the engine sees the exercise's starting cluster."""
+    check = dict(question.check)
+    cluster = exercise.cluster
+    analyzer = Analyzer(cluster)
+    policies = {p.key: p for p in cluster.policies}
+    if "count" in check:
+        things = cluster.policies if check["count"] == "policies" else cluster.pods
+        count = sum(1 for t in things if t.namespace == check["namespace"])
+        return frozenset(i for i, c in enumerate(question.choices) if int(c) == count)
+    if "policy_types" in check:
+        words = POLICY_TYPE_CHOICES[policies[check["policy_types"]].policy_types]
+        return frozenset(i for i, c in enumerate(question.choices) if c == words)
+    if "selected_by" in check:
+        policy = policies[check["selected_by"]]
+        right = {p.key for p in cluster.pods
+                 if p.namespace == policy.namespace and policy.pod_selector.matches(p.labels)}
+    elif "reaches" in check:
+        right = {c for c in question.choices if c != NONE_CHOICE and analyzer.allowed(
+            c, check["reaches"], check["port"], check.get("protocol") or "TCP")}
+    else:
+        right = {c for c in question.choices if c != NONE_CHOICE and analyzer.allowed(
+            check["reached_from"], c, check["port"], check.get("protocol") or "TCP")}
+    named = {c for c in question.choices if c in right}
+    return frozenset(i for i, c in enumerate(question.choices)
+                     if c in named or (c == NONE_CHOICE and not named))
+
+
+QUESTIONS = [(e, q) for e in EXERCISES for q in e.questions if q.check]
+
+
+@pytest.mark.parametrize("exercise, question", QUESTIONS,
+                         ids=[f"{e.id}-{q.id}" for e, q in QUESTIONS])
+def test_question_key_agrees_with_the_engine(exercise, question):
+    assert question.answers == engine_answers(exercise, question)
+    assert question.explanation
+
+
+def test_reachability_and_selection_questions_all_carry_a_check():
+    for exercise in EXERCISES:
+        for q in exercise.questions:
+            assert q.check, f"{exercise.id}/{q.id} has no check the tests can hold against the engine"
+
+
+def test_question_grades_a_pick_of_choices():
+    question = get_exercise("default-deny-namespace").question("count-ops")
+    assert question.is_right([1])
+    assert not question.is_right([0])
+    assert not question.is_right([1, 2])
+    multiple = get_exercise("named-ports").question("deny-applies-to")
+    assert multiple.multiple and multiple.is_right(["2", "1", "0"])
