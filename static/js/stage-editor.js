@@ -39,10 +39,10 @@
   function mark(kind, lines) {
     if (!cm) return;
     var cls = kind === "error" ? "cm-line-error" : "cm-line-decided";
-    marked[kind].forEach(function (handle) { cm.removeLineClass(handle, "background", cls); });
+    marked[kind].forEach(function (handle) { cm.removeLineClass(handle, "wrap", cls); });
     marked[kind] = [];
     lines.forEach(function (n) {
-      if (n >= 1 && n <= cm.lineCount()) marked[kind].push(cm.addLineClass(n - 1, "background", cls));
+      if (n >= 1 && n <= cm.lineCount()) marked[kind].push(cm.addLineClass(n - 1, "wrap", cls));
     });
     if (kind === "decided" && lines.length) cm.scrollIntoView({ line: lines[0] - 1, ch: 0 }, 60);
   }

@@ -1,0 +1,136 @@
+"""The walkthrough in Debian's chromium: walk the stages, edit, explain, break, and the same without JavaScript."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from trainer.catalog.stages import catalog
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HEADLINES = {
+    1: "Everything can",
+    2: "Nothing can",
+    3: "Only prod/api-pod.",
+    4: "Only prod/api-pod.",
+    5: "Only prod/api-pod and 192.168.5.10 (backup server).",
+    6: "Only prod/api-pod.",
+}
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot-stage.png"
+
+
+def answer(page):
+    return page.locator("#result .answer")
+
+
+def cell(page, src, dst, port="TCP 3306"):
+    return page.locator(f'#result button[aria-label^="{src} to {dst} on {port}:"]')
+
+
+def set_cursor_after(page, text):
+    """Put CodeMirror's cursor at the end of the first line containing text; returns the line number."""
+    return page.evaluate("""(text) => {
+        const cm = document.querySelector('.CodeMirror').CodeMirror;
+        for (let i = 0; i < cm.lineCount(); i++) {
+            if (cm.getLine(i).includes(text)) { cm.focus(); cm.setCursor({line: i, ch: cm.getLine(i).length}); return i + 1; }
+        }
+        return 0;
+    }""", text)
+
+
+def test_walk_all_six_stages(page):
+    page.goto("/stages/1/")
+    for n in range(1, 7):
+        assert page.locator("h1").inner_text() == catalog().stage(n).title
+        assert HEADLINES[n] in answer(page).inner_text()
+        assert page.locator(".CodeMirror").is_visible()
+        if n < 6:
+            page.click("a[rel=next]")
+            page.wait_for_url(f"**/stages/{n + 1}/")
+    page.goto("/stages/")
+    assert page.locator('[data-event="visited"]').count() == 6
+
+
+def test_typing_a_change_updates_headline_matrix_and_diff(page):
+    page.goto("/stages/3/")
+    assert cell(page, "prod/api-pod", "prod/db").inner_text() == "✓"
+    set_cursor_after(page, "port: 3306")
+    page.keyboard.press("Backspace")
+    page.keyboard.type("7")
+    page.wait_for_function("document.querySelector('#result .answer').innerText.startsWith('Nothing can')")
+    assert cell(page, "prod/api-pod", "prod/db").inner_text() == "✗"
+    assert "closed prod/api-pod → prod/db TCP 3306" in page.locator("#diff").inner_text().replace("CLOSED", "closed")
+    # And back: the diff now says it opened again.
+    page.keyboard.press("Backspace")
+    page.keyboard.type("6")
+    page.wait_for_function("document.querySelector('#result .answer').innerText.startsWith('Only prod/api-pod')")
+    assert "prod/api-pod → prod/db TCP 3306" in page.locator("#diff .opened").inner_text()
+
+
+def test_a_cell_opens_its_explanation_and_highlights_the_yaml(page):
+    page.goto("/stages/3/")
+    cell(page, "prod/web", "prod/db").click()
+    explanation = page.locator("#explanation .explanation")
+    explanation.wait_for()
+    text = explanation.inner_text()
+    assert "prod/web → prod/db on TCP 3306: denied" in text
+    assert "ingress rule 1 of prod/db-policy" in text
+    page.wait_for_selector(".CodeMirror .cm-line-decided")
+    highlighted = page.locator(".CodeMirror .cm-line-decided").all_inner_texts()
+    assert any("- from:" in line for line in highlighted)
+
+
+def test_broken_yaml_shows_the_error_on_its_line(page):
+    page.goto("/stages/2/")
+    line = set_cursor_after(page, "role: db")
+    page.keyboard.type(": [")
+    page.wait_for_selector("#result .problems")
+    assert "Line " in page.locator("#result .problems").inner_text()
+    page.wait_for_selector(".CodeMirror .cm-line-error")
+    error_line = int(page.locator("#result").get_attribute("data-error-lines").split()[0])
+    assert abs(error_line - line) <= 2
+
+
+def test_the_probe_answers_a_what_if(page):
+    page.goto("/stages/5/")
+    page.fill("input[name=probe_from]", "192.168.5.10")
+    page.fill("input[name=probe_to]", "prod/db")
+    page.fill("input[name=probe_port]", "3306")
+    page.click("button[name=probe]")
+    page.wait_for_selector("#probe-result .explanation")
+    assert "192.168.5.10 → prod/db on TCP 3306: allowed" in page.locator("#probe-result").inner_text()
+
+
+def test_without_javascript_the_form_still_evaluates(nojs_page):
+    page = nojs_page
+    page.goto("/stages/3/")
+    assert page.locator("textarea#yaml").is_visible()
+    text = page.locator("textarea#yaml").input_value().replace("port: 3306", "port: 3307")
+    page.fill("textarea#yaml", text)
+    page.click("text=Evaluate")
+    page.wait_for_url("**/stages/3/evaluate/")
+    assert answer(page).inner_text().startswith("Nothing can")
+    assert "prod/api-pod → prod/db TCP 3306" in page.locator("#diff").inner_text()
+    cell(page, "prod/api-pod", "prod/db").click()
+    page.wait_for_url("**/stages/3/explain/**")
+    assert "ports (TCP 3307) do not include TCP 3306" in page.locator("#explanation").inner_text()
+    page.goto("/stages/1/")
+    for n in range(2, 7):
+        page.click("a[rel=next]")
+        page.wait_for_url(f"**/stages/{n}/")
+        assert HEADLINES[n] in answer(page).inner_text()
+
+
+def test_screenshot_of_a_stage_page(page, tmp_path):
+    page.set_viewport_size({"width": 1360, "height": 1000})
+    page.goto("/stages/4/")
+    cell(page, "prod/web", "prod/db").click()
+    page.locator("#explanation .explanation").wait_for()
+    shot = tmp_path / "stage.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
+    if os.environ.get("UPDATE_SCREENSHOT"):  # UPDATE_SCREENSHOT=1 refreshes the README's picture
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        shutil.copy(shot, SCREENSHOT)
