@@ -248,3 +248,74 @@ def test_question_grades_a_pick_of_choices():
     assert not question.is_right([1, 2])
     multiple = get_exercise("named-ports").question("deny-applies-to")
     assert multiple.multiple and multiple.is_right(["2", "1", "0"])
+
+
+# --- broken files are reported with file, field and line --------------------------
+
+GOOD = get_exercise("and-peer").path.read_text()
+
+
+@pytest.fixture
+def lessons(tmp_path, settings):
+    (tmp_path / "exercises").mkdir()
+    settings.LESSONS_DIR = tmp_path
+
+    def write(name: str, text: str):
+        (tmp_path / "exercises" / name).write_text(text)
+        return tmp_path / "exercises" / name
+    return write
+
+
+def test_problems_is_empty_for_a_good_copy(lessons):
+    lessons("01.yaml", GOOD)
+    assert catalog.problems() == []
+    assert [e.id for e in all_exercises()] == ["and-peer"]
+
+
+@pytest.mark.parametrize("old, new, field, message", [
+    ("title: Chosen", "titel: Chosen", "titel", "unknown field"),
+    ("id: and-peer", "id: And Peer", "id", "must be a slug"),
+    ("  - {from: shop/backend,", "  - {from: shop/nobody,", "expect[0].from", "neither a pod"),
+    ("    answers: [0, 1, 2, 3]", "    answers: [4]", "questions[0].answers[0]", "not an index"),
+    ("    check: {count: policies, namespace: data}", "    check: {count: things, namespace: data}",
+     "questions[1].check.count", "must be policies or pods"),
+    ("name: postgres, containerPort: 5432", "name: postgres, containerPort: 70000",
+     "cluster", "spec.containers[0].ports[0].containerPort"),
+    ("      port: 5432\nexpect:", "      port: 5432\n    - kind: Pod\nexpect:", "solution", ""),
+])
+def test_a_broken_field_is_named_with_its_file_and_line(lessons, old, new, field, message):
+    assert old in GOOD
+    path = lessons("01.yaml", GOOD.replace(old, new, 1))
+    [problem] = catalog.problems()
+    assert problem.startswith(f"{path}:")
+    line = problem.split(":")[1]
+    assert line.isdigit(), problem
+    assert f": {field}: " in problem and message in problem
+    with pytest.raises(catalog.ExerciseFileError) as raised:
+        catalog.load_exercise_file(path)
+    assert str(raised.value) == problem
+
+
+def test_the_line_of_an_embedded_cluster_problem_is_the_line_in_the_file(lessons):
+    text = GOOD.replace("name: postgres, containerPort: 5432", "name: postgres, containerPort: 70000", 1)
+    path = lessons("01.yaml", text)
+    wanted = next(i for i, line in enumerate(text.splitlines(), 1) if "70000" in line)
+    [problem] = catalog.problems()
+    assert problem.startswith(f"{path}:{wanted}: cluster: ")
+
+
+def test_yaml_that_does_not_parse_and_duplicate_ids_are_problems(lessons):
+    lessons("01.yaml", GOOD)
+    lessons("02.yaml", GOOD)
+    lessons("03.yaml", "id: x\ntitle: [unclosed\n")
+    found = catalog.problems()
+    assert len(found) == 2
+    assert any("02.yaml: id: 'and-peer' is also the id of 01.yaml" in p for p in found)
+    assert any("03.yaml:" in p and "invalid YAML" in p for p in found)
+
+
+def test_the_system_check_reports_a_broken_exercise(lessons):
+    from trainer.catalog.checks import content_check
+    lessons("01.yaml", GOOD.replace("title: Chosen", "titel: Chosen"))
+    errors = [e for e in content_check(None) if e.id == "catalog.exercises"]
+    assert len(errors) == 1 and "titel" in errors[0].msg
