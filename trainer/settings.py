@@ -132,7 +132,7 @@ NETPOL_MAX_DEPTH = env_int("NETPOL_MAX_DEPTH", 64)
 NETPOL_MAX_ALIASES = env_int("NETPOL_MAX_ALIASES", 100)
 NETPOL_MAX_NODES = env_int("NETPOL_MAX_NODES", 20_000)
 # The command line reads whole clusters (kubectl get -A -o yaml), so its node cap is larger.
-NETPOL_CLI_MAX_NODES = env_int("NETPOL_CLI_MAX_NODES", 2_000_000)
+NETPOL_CLI_MAX_NODES = env_int("NETPOL_CLI_MAX_NODES", 500_000)
 
 LOGGING = {
     "version": 1,

@@ -46,7 +46,7 @@ class Limits:
 
 WEB_LIMITS = Limits()
 CLI_LIMITS = Limits(
-    max_bytes=4 * 1024 * 1024, max_nodes=2_000_000, max_documents=100_000, max_objects=100_000
+    max_bytes=4 * 1024 * 1024, max_nodes=500_000, max_documents=100_000, max_objects=100_000
 )
 
 
