@@ -1,0 +1,185 @@
+"""Starting, answering and finishing attempts. The server keeps the time.
+
+Every operation on an attempt first closes it if its deadline has passed, so an
+expired exam is finished by whichever request comes next, whether or not the
+learner's page is still open.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from trainer.catalog.quiz import bank
+from trainer.catalog.quiz_variants import Instance, VariantError, instance
+
+from .composition import SEED_RANGE, Preset, compose
+from .models import Attempt, AttemptQuestion
+
+SESSION_OWNER_KEY = "quiz_owner"
+
+
+class AttemptClosed(Exception):
+    """The attempt was submitted or its time ran out: it cannot change."""
+
+
+class BadAnswer(Exception):
+    """An answer that is not a choice of the question (a tampered form)."""
+
+
+# --- who owns what ------------------------------------------------------------------
+
+
+def owner_filter(request, create: bool = False) -> dict | None:
+    """The learner's attempts: by account, or by a token in the anonymous session."""
+    if request.user.is_authenticated:
+        return {"user": request.user}
+    token = request.session.get(SESSION_OWNER_KEY)
+    if not token and create:
+        token = request.session[SESSION_OWNER_KEY] = secrets.token_urlsafe(24)
+    return {"user": None, "owner_token": token} if token else None
+
+
+def attempts_of(request):
+    owner = owner_filter(request)
+    return Attempt.objects.filter(**owner) if owner else Attempt.objects.none()
+
+
+def claim_anonymous_attempts(request, user) -> int:
+    """Move the session's anonymous attempts onto the account that just signed in."""
+    token = request.session.get(SESSION_OWNER_KEY)
+    if not token:
+        return 0
+    return Attempt.objects.filter(user=None, owner_token=token).update(user=user, owner_token="")
+
+
+# --- starting -------------------------------------------------------------------------
+
+
+def start(owner: dict, preset: Preset, topic: str = "", now=None) -> Attempt:
+    now = now or timezone.now()
+    current = bank()
+    specs = [s for s in current.questions.values() if not topic or s.topic == topic]
+    seed = secrets.randbelow(SEED_RANGE)
+    chosen = compose(specs, preset.count, random.Random(seed))
+    title = preset.title
+    if topic:
+        title = f"{title}: {current.topics[topic].title}"
+    with transaction.atomic():
+        attempt = Attempt.objects.create(
+            **owner, mode=preset.mode, title=title, topic=topic, seed=seed, started_at=now,
+            deadline=now + timedelta(minutes=preset.minutes) if preset.minutes else None)
+        AttemptQuestion.objects.bulk_create(
+            AttemptQuestion(attempt=attempt, position=i, slug=slug, variant_seed=variant)
+            for i, (slug, variant) in enumerate(chosen, start=1))
+    return attempt
+
+
+# --- the questions as shown -----------------------------------------------------------
+
+
+def instance_of(question: AttemptQuestion) -> Instance | None:
+    """What the learner saw; None when the bank no longer has the question."""
+    try:
+        return instance(question.slug, question.variant_seed)
+    except (KeyError, VariantError):
+        return None
+
+
+# --- answering ------------------------------------------------------------------------
+
+
+def enforce_deadline(attempt: Attempt, now=None) -> Attempt:
+    """Finish an attempt whose time is up, as of its deadline."""
+    now = now or timezone.now()
+    if not attempt.finished and attempt.expired(now):
+        finish(attempt, now=attempt.deadline, timed_out=True)
+    return attempt
+
+
+def save_answer(attempt: Attempt, question: AttemptQuestion, letters, now=None) -> AttemptQuestion:
+    now = now or timezone.now()
+    enforce_deadline(attempt, now)
+    if not attempt.open(now) or question.checked:
+        raise AttemptClosed()
+    shown = instance_of(question)
+    if shown is None:
+        raise BadAnswer("this question is no longer in the bank")
+    letters = set(letters)
+    if not letters <= set(shown.letters):
+        raise BadAnswer("that is not one of the choices")
+    if not shown.multiple and len(letters) > 1:
+        raise BadAnswer("choose one answer")
+    question.answer = "".join(sorted(letters))
+    question.answered_at = now
+    # Conditional, so an answer racing the attempt's finish cannot land after it.
+    saved = AttemptQuestion.objects.filter(
+        pk=question.pk, checked=False, attempt__submitted_at__isnull=True,
+    ).update(answer=question.answer, answered_at=now)
+    if not saved:
+        raise AttemptClosed()
+    return question
+
+
+def check(attempt: Attempt, question: AttemptQuestion, letters, now=None) -> AttemptQuestion:
+    """Practice: save the answer, lock it and grade it, so feedback may be shown."""
+    if attempt.is_exam:
+        raise AttemptClosed()
+    save_answer(attempt, question, letters, now)
+    shown = instance_of(question)
+    question.checked = True
+    question.correct = shown.grade(question.letters)
+    question.save(update_fields=["checked", "correct"])
+    return question
+
+
+def toggle_flag(attempt: Attempt, question: AttemptQuestion, now=None) -> AttemptQuestion:
+    enforce_deadline(attempt, now)
+    if not attempt.open(now):
+        raise AttemptClosed()
+    question.flagged = not question.flagged
+    question.save(update_fields=["flagged"])
+    return question
+
+
+def remember_position(attempt: Attempt, position: int):
+    if attempt.last_position != position and not attempt.finished:
+        Attempt.objects.filter(pk=attempt.pk).update(last_position=position)
+        attempt.last_position = position
+
+
+# --- finishing ------------------------------------------------------------------------
+
+
+def finish(attempt: Attempt, now=None, timed_out: bool = False) -> Attempt:
+    """Grade every question and close the attempt; a second call changes nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Locked so that a submit and a deadline racing each other grade only once.
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.finished:
+            return _refresh(attempt, locked)
+        correct = graded = 0
+        questions = list(locked.questions.all())
+        for q in questions:
+            shown = instance_of(q)
+            q.correct = None if shown is None else shown.grade(q.letters)
+            if q.correct is not None:
+                graded += 1
+                correct += q.correct
+        AttemptQuestion.objects.bulk_update(questions, ["correct"])
+        locked.submitted_at = now
+        locked.timed_out = timed_out
+        locked.correct_count, locked.graded_count = correct, graded
+        locked.save(update_fields=["submitted_at", "timed_out", "correct_count", "graded_count"])
+    return _refresh(attempt, locked)
+
+
+def _refresh(attempt: Attempt, source: Attempt) -> Attempt:
+    for field in ("submitted_at", "timed_out", "correct_count", "graded_count"):
+        setattr(attempt, field, getattr(source, field))
+    return attempt

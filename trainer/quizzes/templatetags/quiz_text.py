@@ -1,0 +1,59 @@
+"""Question text: escaped, `code` in backticks, blank lines between paragraphs."""
+
+import re
+from datetime import timedelta
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+BACKTICKS = re.compile(r"`([^`\n]+)`")
+
+
+@register.filter
+def quiz_text(value) -> str:
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", str(value or "")) if p.strip()]
+    html = []
+    for p in paragraphs:
+        # Escape first: the markup added afterwards is the only markup there is.
+        body = BACKTICKS.sub(lambda m: f"<code>{m.group(1)}</code>", escape(p))
+        html.append(f"<p>{body}</p>")
+    return mark_safe("".join(html))
+
+
+@register.filter
+def quiz_inline(value) -> str:
+    """One line of text (a choice), with `code`, no paragraphs."""
+    return mark_safe(BACKTICKS.sub(lambda m: f"<code>{m.group(1)}</code>", escape(str(value or ""))))
+
+
+@register.filter
+def clock(seconds) -> str:
+    """1805 -> '30:05'; hours when there are any."""
+    if seconds is None:
+        return ""
+    seconds = max(0, int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@register.filter
+def duration(value) -> str:
+    """A timedelta in words: '12 min 5 s'."""
+    if not isinstance(value, timedelta):
+        return ""
+    total = max(0, int(value.total_seconds()))
+    minutes, secs = divmod(total, 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min {secs} s" if minutes else f"{secs} s"
+
+
+@register.filter
+def letters_text(letters) -> str:
+    """frozenset('CA') -> 'A, C'; empty -> 'no answer'."""
+    chosen = sorted(letters or ())
+    return ", ".join(chosen) if chosen else "none"

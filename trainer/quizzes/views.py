@@ -1,0 +1,194 @@
+"""Thin views: find the learner's attempt, call attempts.py, render a page or a partial."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from . import attempts
+from .composition import presets
+from .forms import AnswerForm, ExamForm, PracticeForm
+from .models import Attempt
+from .results import result_of
+
+PAGE = "quizzes/attempt.html"
+
+
+def _attempt(request, pk) -> Attempt:
+    """The learner's own attempt, with its deadline enforced; anyone else's is a 404."""
+    attempt = get_object_or_404(attempts.attempts_of(request), pk=pk)
+    return attempts.enforce_deadline(attempt)
+
+
+def _question(attempt, position):
+    question = attempt.questions.filter(position=position).first()
+    if question is None:
+        raise Http404("No such question in this attempt.")
+    return question
+
+
+def _partial(request) -> bool:
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _closed(request, attempt):
+    """409: the attempt can no longer change. htmx follows HX-Redirect to the results."""
+    url = reverse("quizzes:results", args=[attempt.pk])
+    response = render(request, "quizzes/closed.html", {"attempt": attempt}, status=409)
+    response["HX-Redirect"] = url
+    return response
+
+
+def _bad(message):
+    return HttpResponse(f"Bad answer: {message}.", status=400, content_type="text/plain")
+
+
+@never_cache
+@require_GET
+def index(request):
+    history = list(attempts.attempts_of(request).prefetch_related("questions")[:50])
+    for attempt in history:
+        attempts.enforce_deadline(attempt)
+    return render(request, "quizzes/index.html", {
+        "practice_form": PracticeForm(), "exam_presets": [
+            p for p in presets().values() if p.mode == "exam"],
+        "history": history,
+    })
+
+
+@require_POST
+def start(request):
+    form = (ExamForm if request.POST.get("mode") == "exam" else PracticeForm)(request.POST)
+    if not form.is_valid():
+        return render(request, "quizzes/index.html", {
+            "practice_form": form if isinstance(form, PracticeForm) else PracticeForm(),
+            "exam_presets": [p for p in presets().values() if p.mode == "exam"],
+            "history": attempts.attempts_of(request)[:50], "start_error": True,
+        }, status=400)
+    owner = attempts.owner_filter(request, create=True)
+    attempt = attempts.start(owner, presets()[form.cleaned_data["preset"]], form.cleaned_data["topic"])
+    return redirect("quizzes:question", attempt.pk, 1)
+
+
+@never_cache
+@require_GET
+def resume(request, pk):
+    attempt = _attempt(request, pk)
+    if attempt.finished:
+        return redirect("quizzes:results", attempt.pk)
+    return redirect("quizzes:question", attempt.pk, attempt.last_position)
+
+
+def _question_context(attempt, question):
+    shown = attempts.instance_of(question)
+    questions = list(attempt.questions.all())
+    revealed = shown if question.checked else None  # practice, after "Check"
+    return {
+        "attempt": attempt, "question": question, "questions": questions,
+        "shown": shown.public if shown else None, "revealed": revealed,
+        "count": len(questions), "remaining": attempt.remaining_seconds(),
+        "unanswered": sum(1 for q in questions if not q.answered),
+        "flagged": sum(1 for q in questions if q.flagged),
+        "previous": question.position - 1 if question.position > 1 else None,
+        "next": question.position + 1 if question.position < len(questions) else None,
+    }
+
+
+@never_cache
+@require_GET
+def question(request, pk, position):
+    attempt = _attempt(request, pk)
+    if attempt.finished:
+        return redirect("quizzes:results", attempt.pk)
+    current = _question(attempt, position)
+    attempts.remember_position(attempt, position)
+    context = _question_context(attempt, current)
+    template = f"{PAGE}#question-swap" if _partial(request) else PAGE
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_POST
+def answer(request, pk, position):
+    attempt = _attempt(request, pk)
+    current = _question(attempt, position)
+    shown = attempts.instance_of(current)
+    form = AnswerForm(request.POST, letters=shown.letters if shown else ())
+    if not form.is_valid():
+        return _bad("that is not one of the choices")
+    try:
+        attempts.save_answer(attempt, current, form.cleaned_data["choice"])
+    except attempts.AttemptClosed:
+        return _closed(request, attempt)
+    except attempts.BadAnswer as exc:
+        return _bad(str(exc))
+    if _partial(request):
+        return render(request, f"{PAGE}#saved-swap", _question_context(attempt, current))
+    target = position + 1 if request.POST.get("then") == "next" else position
+    count = attempt.questions.count()
+    return redirect("quizzes:question", attempt.pk, min(target, count))
+
+
+@require_POST
+def check(request, pk, position):
+    attempt = _attempt(request, pk)
+    current = _question(attempt, position)
+    shown = attempts.instance_of(current)
+    form = AnswerForm(request.POST, letters=shown.letters if shown else ())
+    if not form.is_valid():
+        return _bad("that is not one of the choices")
+    try:
+        attempts.check(attempt, current, form.cleaned_data["choice"])
+    except attempts.AttemptClosed:
+        return _closed(request, attempt)
+    except attempts.BadAnswer as exc:
+        return _bad(str(exc))
+    if _partial(request):
+        return render(request, f"{PAGE}#question-swap", _question_context(attempt, current))
+    return redirect("quizzes:question", attempt.pk, position)
+
+
+@require_POST
+def flag(request, pk, position):
+    attempt = _attempt(request, pk)
+    current = _question(attempt, position)
+    try:
+        attempts.toggle_flag(attempt, current)
+    except attempts.AttemptClosed:
+        return _closed(request, attempt)
+    if _partial(request):
+        return render(request, f"{PAGE}#flag-swap", _question_context(attempt, current))
+    return redirect("quizzes:question", attempt.pk, position)
+
+
+@require_POST
+def submit(request, pk):
+    attempt = _attempt(request, pk)
+    if not attempt.finished:
+        attempts.finish(attempt)
+    return redirect("quizzes:results", attempt.pk)
+
+
+@never_cache
+@require_GET
+def timer(request, pk):
+    """The server's remaining time, polled by the page; at the end, on to the results."""
+    attempt = _attempt(request, pk)
+    if attempt.finished:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("quizzes:results", args=[attempt.pk])
+        return response
+    return render(request, f"{PAGE}#timer", {"attempt": attempt,
+                                             "remaining": attempt.remaining_seconds()})
+
+
+@never_cache
+@require_GET
+def results(request, pk):
+    attempt = _attempt(request, pk)
+    if not attempt.finished:
+        return redirect("quizzes:question", attempt.pk, attempt.last_position)
+    return render(request, "quizzes/results.html", {"attempt": attempt, "result": result_of(attempt)})
