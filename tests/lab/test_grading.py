@@ -310,3 +310,24 @@ def test_as_json_starts_with_the_design_fields():
     assert all(set(c) == {"ok", "message"} for c in data["checks"])
     assert data["diagnoses"] and data["errors"] == []
     json.dumps(data)
+
+
+def test_every_mangled_solution_gets_a_grade_or_an_error_never_an_exception():
+    from trainer.catalog.exercises import all_exercises
+    for exercise in all_exercises():
+        lines = exercise.solution.splitlines()
+        for i, line in enumerate(lines):
+            for changed in ([], [line[2:]], ["  " + line], [line.replace("- ", "", 1)]):
+                result = grade(exercise, "\n".join(lines[:i] + changed + lines[i + 1:]))
+                assert result.error is not None or result.checks
+                assert 0 <= result.score <= 100
+
+
+def test_another_exercise_s_answer_never_passes():
+    from trainer.catalog.exercises import all_exercises
+    exercises = all_exercises()
+    for exercise in exercises:
+        for other in exercises:
+            if other.id != exercise.id:
+                result = grade(exercise, other.solution)
+                assert not result.passed, (exercise.id, other.id)

@@ -64,7 +64,7 @@ def egress_missing(ev) -> list[str]:
     out = []
     for key, pods in unrestricted.items():
         policy = policy_named(ev, key)
-        default = "" if ev.raw(policy).get("spec", {}).get("policyTypes") else (
+        default = "" if (ev.raw(policy).get("spec") or {}).get("policyTypes") else (
             ": with no policyTypes and no egress rules, a policy controls ingress only")
         out.append(
             f"Egress is missing from policyTypes: {at(policy)} selects {who(sorted(pods))} but "
@@ -98,7 +98,7 @@ def ingress_by_default(ev) -> list[str]:
                           if mine.direction == "Ingress" and policy.key in mine.policies})
         if not blocked:
             continue
-        explicit = ev.raw(policy).get("spec", {}).get("policyTypes")
+        explicit = (ev.raw(policy).get("spec") or {}).get("policyTypes")
         why = ("lists Ingress in policyTypes" if explicit else
                "has egress rules and no policyTypes, so its types default to Ingress and Egress")
         out.append(
