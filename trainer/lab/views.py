@@ -85,7 +85,8 @@ def run_command(request, slug):
         outcome = terminal.run(command, scenario_for(exercise), lab.cluster, editor=editor)
         lab.cluster, output, action = outcome.state, outcome.output, outcome.action
     else:
-        command = request.POST.get("command", "")[:80]
+        # Echoed back and stored, so without NULs (PostgreSQL's JSON refuses them).
+        command = request.POST.get("command", "")[:80].replace("\x00", "")
         output, action = " ".join(e for errors in form.errors.values() for e in errors), ""
     if action:
         lab.transcript = []
