@@ -411,6 +411,12 @@ def load_manifests(text: str | bytes, source: str = "<input>", limits: Limits = 
                     problems.append(Problem(f"is a {_type_name(item)}, not an object", source,
                                             value["kind"], f"items[{i}]", lines.get(("items", i))))
                     continue
+                if "kind" not in item and value["kind"] != "List":
+                    # Typed lists from the raw API (PodList, NetworkPolicyList) omit
+                    # their items' kind and apiVersion: they are the list's.
+                    item["kind"] = value["kind"][: -len("List")]
+                    if "apiVersion" not in item and "apiVersion" in value:
+                        item["apiVersion"] = value["apiVersion"]
                 manifests.append(Manifest(item, source, lines, ("items", i)))
         else:
             manifests.append(Manifest(value, source, lines))
