@@ -155,14 +155,3 @@ def test_diff_names_connections_closed_and_opened():
     assert diff.opened == ()
     assert diff_matrices(new, old).opened == (("prod/web", "prod/db", 3306, "TCP"),)
 
-
-def test_typed_list_items_take_their_kind_from_the_list():
-    text = """
-apiVersion: v1
-kind: PodList
-items:
-- metadata: {name: db, namespace: prod, labels: {role: db}}
-  status: {podIP: 10.0.1.10}
-"""
-    cluster = load_cluster([(text, "raw.yaml")])
-    assert [p.key for p in cluster.pods] == ["prod/db"]
