@@ -55,6 +55,30 @@ class ShownChoice:
     text: str
     yaml: str = ""
     evidence: str = ""  # the engine's explanation of the choice's probe: for review only
+    probe: str = ""  # the concrete probe, and whether the choice is right when it is allowed
+    expect_allowed: bool = True
+
+
+@dataclass(frozen=True)
+class PublicChoice:
+    letter: str
+    text: str
+    yaml: str = ""
+
+
+@dataclass(frozen=True)
+class PublicQuestion:
+    """All a page may show before the answer is in: no key, no explanation, no evidence."""
+
+    slug: str
+    kind: str
+    topic: str
+    multiple: bool
+    prompt: str
+    yaml: str
+    policies: str
+    cluster: ClusterView | None
+    choices: tuple[PublicChoice, ...]
 
 
 @dataclass(frozen=True)
@@ -72,6 +96,7 @@ class Instance:
     cluster: ClusterView | None
     choices: tuple[ShownChoice, ...]
     key: frozenset[str]
+    sources: tuple[tuple[str, str], ...] = ()  # the YAML the engine loaded: (text, name)
 
     @property
     def letters(self) -> tuple[str, ...]:
@@ -79,6 +104,12 @@ class Instance:
 
     def grade(self, answer) -> bool:
         return frozenset(answer) == self.key
+
+    @property
+    def public(self) -> PublicQuestion:
+        return PublicQuestion(
+            self.slug, self.kind, self.topic, self.multiple, self.prompt, self.yaml, self.policies,
+            self.cluster, tuple(PublicChoice(c.letter, c.text, c.yaml) for c in self.choices))
 
 
 # --- building ------------------------------------------------------------------------
@@ -117,6 +148,7 @@ def build_instance(spec: QuestionSpec, seed: int, current: Bank) -> Instance:
         yaml=concrete.yaml, policies=concrete.policies,
         cluster=_view(cluster, concrete.externals) if cluster is not None else None,
         choices=tuple(shown), key=frozenset(letters[i] for i in key),
+        sources=tuple(sources_of(concrete, current)) if spec.has_cluster else (),
     )
 
 
@@ -128,7 +160,7 @@ def _bank_choices(spec: QuestionSpec, current: Bank):
     choices, key = [], []
     for i, c in enumerate(spec.choices):
         evidence = _check(analyzer, c).explanation if c.probe and analyzer else ""
-        choices.append(ShownChoice("", _choice_text(c), c.yaml, evidence))
+        choices.append(ShownChoice("", _choice_text(c), c.yaml, evidence, c.probe, c.expect_allowed))
         if c.correct:
             key.append(i)
     return cluster, tuple(choices), tuple(key)
@@ -148,7 +180,8 @@ def _template_variant(spec: QuestionSpec, rng: random.Random, current: Bank):
         choices, key = [], []
         for i, c in enumerate(picked):
             verdict = _check(analyzer, c)
-            choices.append(ShownChoice("", _choice_text(c), c.yaml, verdict.explanation))
+            choices.append(ShownChoice("", _choice_text(c), c.yaml, verdict.explanation, c.probe,
+                                       c.expect_allowed))
             if verdict.allowed == c.expect_allowed:
                 key.append(i)
         if key and (spec.multiple or len(key) == 1) and len(set(c.text for c in choices)) == len(choices):
@@ -169,16 +202,20 @@ def substitute(spec: QuestionSpec, values: dict[str, str]) -> QuestionSpec:
         requires=tuple(sub(r) for r in spec.requires))
 
 
-def load(spec: QuestionSpec, current: Bank, extra: str = "") -> Cluster:
-    """The question's cluster with its policies (and `extra` YAML) applied."""
+def sources_of(spec: QuestionSpec, current: Bank, extra: str = "") -> list[tuple[str, str]]:
     sources = []
     if spec.cluster:
         sources.append((current.clusters[spec.cluster], f"clusters.yaml#{spec.cluster}"))
     for text, name in ((spec.manifests, "manifests"), (spec.policies, "policies"), (extra, "choice")):
         if text:
             sources.append((text, f"{spec.slug}:{name}"))
+    return sources
+
+
+def load(spec: QuestionSpec, current: Bank, extra: str = "") -> Cluster:
+    """The question's cluster with its policies (and `extra` YAML) applied."""
     try:
-        return load_cluster(sources, CONTENT_LIMITS)
+        return load_cluster(sources_of(spec, current, extra), CONTENT_LIMITS)
     except InputError as exc:
         raise VariantError(f"{spec.slug}: the cluster does not load: {exc}") from None
 

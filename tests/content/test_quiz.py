@@ -1,0 +1,262 @@
+"""The quiz bank: every question valid, every key the engine's, every template varying soundly.
+
+Keys are checked here straight against the engine (load_cluster + Analyzer.check),
+not through the catalog's own check, so a bug there cannot hide a wrong key.
+"""
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from trainer.catalog import quiz
+from trainer.catalog.quiz import KINDS, STAGES, Probe, bank, load_bank
+from trainer.catalog.quiz_variants import LETTERS, build_instance, engine_problems
+from trainer.netpol.build import load_cluster
+from trainer.netpol.evaluation import Analyzer
+from trainer.netpol.matrix import build_matrix, declared_ports
+
+# One topic per rule of DESIGN.md's "The engine's semantics".
+SEMANTIC_TOPICS = {
+    "default-allow", "isolation", "pod-selection", "label-selectors", "policy-types",
+    "additivity", "empty-rules", "peer-scope", "and-or", "namespace-labels", "ip-block", "ports",
+    "both-ends", "replies", "self-traffic", "egress",
+}
+TEMPLATE_SEEDS = range(200)
+LEFTOVER = re.compile(r"\$\{?[a-z_]")
+
+BANK = bank()
+QUESTIONS = [s for s in BANK.questions.values() if not s.is_template]
+TEMPLATES = [s for s in BANK.questions.values() if s.is_template]
+WITH_PROBES = [s for s in QUESTIONS if any(c.probe for c in s.choices)]
+LEAST = [s for s in QUESTIONS if s.requires]
+
+
+def slug(spec):
+    return spec.slug
+
+
+def engine_for(spec, extra=""):
+    """The question's cluster, built by the engine itself from the YAML the learner sees."""
+    sources = []
+    if spec.cluster:
+        sources.append((BANK.clusters[spec.cluster], spec.cluster))
+    for text in (spec.manifests, spec.policies, extra):
+        if text:
+            sources.append((text, spec.slug))
+    return Analyzer(load_cluster(sources))
+
+
+def allowed(analyzer, probe_text):
+    p = Probe.parse(probe_text)
+    return analyzer.check(p.src, p.dst, p.port, p.protocol).allowed
+
+
+# --- the bank as a whole ----------------------------------------------------------------
+
+
+def test_the_bank_loads_without_a_single_problem():
+    assert BANK.problems == ()
+    assert quiz.problems() == []
+
+
+def test_the_bank_holds_at_least_sixty_questions_besides_templates():
+    assert len(QUESTIONS) >= 60
+    assert len(TEMPLATES) >= 10
+
+
+def test_every_rule_of_the_semantics_is_a_topic_with_questions():
+    assert set(BANK.topics) == SEMANTIC_TOPICS
+    counts = Counter(s.topic for s in BANK.questions.values())
+    assert {t for t in SEMANTIC_TOPICS if counts[t] < 2} == set()
+
+
+def test_every_stage_of_the_guide_and_every_kind_of_question_is_covered():
+    stages = Counter(s.stage for s in QUESTIONS)
+    kinds = Counter(s.kind for s in QUESTIONS)
+    assert {n for n in STAGES if stages[n] == 0} == set()
+    assert {k for k in KINDS if kinds[k] < 4} == set()
+    assert kinds["prediction"] >= 15
+
+
+# --- each question ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spec", QUESTIONS, ids=slug)
+def test_each_question_is_complete_and_keyed(spec):
+    assert spec.explanation and spec.prompt and spec.topic in BANK.topics
+    right = [c for c in spec.choices if c.correct]
+    assert right, "no correct choice"
+    if not spec.multiple:
+        assert len(right) == 1
+    shown = build_instance(spec, 0, BANK)
+    assert shown.letters == tuple(LETTERS[: len(spec.choices)])
+    assert len({c.text + c.yaml for c in shown.choices}) == len(shown.choices), "two choices look alike"
+    assert len(shown.key) == len(right)
+
+
+@pytest.mark.parametrize("spec", WITH_PROBES, ids=slug)
+def test_each_prediction_key_agrees_with_the_engine(spec):
+    analyzer = engine_for(spec)
+    for i, choice in enumerate(spec.choices):
+        verdict_ok = allowed(analyzer, choice.probe) == choice.expect_allowed
+        assert verdict_ok == choice.correct, f"choices[{i}] {choice.probe}"
+
+
+@pytest.mark.parametrize("spec", LEAST, ids=slug)
+def test_each_least_permissive_key_meets_the_need_and_allows_least(spec):
+    needs = [Probe.parse(r) for r in spec.requires]
+    reach, meets = [], []
+    for choice in spec.choices:
+        analyzer = engine_for(spec, extra=choice.yaml)
+        ports = set(declared_ports(analyzer.cluster)) | {(n.port, n.protocol) for n in needs}
+        reach.append(build_matrix(analyzer, spec.externals, sorted(ports)).allowed)
+        meets.append(all(analyzer.allowed(n.src, n.dst, n.port, n.protocol) for n in needs))
+    (key,) = [i for i, c in enumerate(spec.choices) if c.correct]
+    assert meets[key]
+    for i in range(len(spec.choices)):
+        if i != key and meets[i]:
+            assert reach[key] < reach[i], f"choices[{i}] meets the need with no more than the key"
+
+
+def test_choice_order_varies_by_seed_so_positions_say_nothing():
+    for spec in QUESTIONS:
+        if all(c.correct for c in spec.choices):
+            continue  # every position is in the key
+        keys = {build_instance(spec, seed, BANK).key for seed in range(12)}
+        assert len(keys) > 1, spec.slug
+
+
+# --- templates ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spec", TEMPLATES, ids=slug)
+def test_each_template_gives_valid_engine_keyed_variants_for_many_seeds(spec):
+    for seed in TEMPLATE_SEEDS:
+        shown = build_instance(spec, seed, BANK)
+        texts = [shown.prompt, shown.explanation, shown.policies, shown.yaml]
+        texts += [c.text + c.yaml for c in shown.choices]
+        assert not any(LEFTOVER.search(t) for t in texts), f"seed {seed}: a placeholder is left"
+        assert shown.key and (spec.multiple or len(shown.key) == 1), f"seed {seed}"
+        assert len({c.text for c in shown.choices}) == len(shown.choices)
+        # The key is the engine's verdict on the very YAML the variant was made of.
+        assert shown.policies in [text for text, _ in shown.sources]
+        analyzer = Analyzer(load_cluster(shown.sources))
+        for choice in shown.choices:
+            verdict_ok = allowed(analyzer, choice.probe) == choice.expect_allowed
+            assert verdict_ok == (choice.letter in shown.key), f"seed {seed}: {choice.probe}"
+
+
+@pytest.mark.parametrize("spec", TEMPLATES, ids=slug)
+def test_each_template_varies_and_each_variant_is_reproducible(spec):
+    variants = {(v.prompt, v.policies, tuple(c.text for c in v.choices))
+                for v in (build_instance(spec, seed, BANK) for seed in range(40))}
+    assert len(variants) >= 8
+    assert build_instance(spec, 7, BANK) == build_instance(spec, 7, BANK)
+
+
+# --- broken content is reported, one clear message each -----------------------------------
+
+
+TOPICS = "topics:\n  ports: {title: Ports, rule: Ports and protocols.}\n"
+CLUSTER = """clusters:
+  tiny: |
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: a, namespace: prod, labels: {app: a}}
+    ---
+    apiVersion: v1
+    kind: Pod
+    metadata: {name: b, namespace: prod, labels: {app: b}}
+"""
+GOOD = """
+  - slug: {slug}
+    kind: prediction
+    topic: ports
+    stage: 3
+    cluster: tiny
+    prompt: Which are allowed?
+    multiple: true
+    choices:
+      - {{probe: prod/a prod/b 80, correct: {first}}}
+      - {{probe: prod/b prod/a 80, correct: true}}
+    explanation: Nothing selects them.
+"""
+
+
+def write_bank(tmp_path, body):
+    root = tmp_path / "lessons" / "quiz"
+    root.mkdir(parents=True)
+    (root / "topics.yaml").write_text(TOPICS)
+    (root / "clusters.yaml").write_text(CLUSTER)
+    (root / "bank.yaml").write_text(body)
+    return root
+
+
+def test_a_key_that_disagrees_with_the_engine_is_a_problem_naming_file_question_and_choice(tmp_path):
+    root = write_bank(tmp_path, "questions:" + GOOD.format(slug="wrong-key", first="false"))
+    loaded = load_bank(root)
+    assert loaded.problems == ()
+    (message,) = engine_problems(loaded)
+    assert message.startswith("lessons/quiz/bank.yaml:")
+    assert "question wrong-key" in message and "choices[0].correct" in message
+    assert "prod/a -> prod/b on TCP 80: allowed" in message
+
+
+@pytest.mark.parametrize("change, field, words", [
+    ("explanation: Nothing selects them.", "explanation", "is required text"),
+    ("topic: ports", "topic", "must be a topic of topics.yaml"),
+    ("stage: 3", "stage", "must be a stage of the guide"),
+    ("cluster: tiny", "cluster", "no cluster"),
+    ("probe: prod/a prod/b 80,", "choices[0].probe", "port"),
+    ("prod/a 80, correct: true}", "choices[1].correct", "must be true or false"),
+    ("kind: prediction", "colour", "unknown field"),
+])
+def test_each_broken_field_is_one_problem_naming_file_line_and_field(tmp_path, change, field, words):
+    replacement = {
+        "explanation: Nothing selects them.": "",
+        "topic: ports": "topic: nonsense",
+        "stage: 3": "stage: 9",
+        "cluster: tiny": "cluster: nowhere",
+        "probe: prod/a prod/b 80,": "probe: prod/a prod/b eighty,",
+        "prod/a 80, correct: true}": "prod/a 80, correct: maybe}",
+        "kind: prediction": "kind: prediction\n    colour: blue",
+    }[change]
+    body = "questions:" + GOOD.format(slug="broken", first="true").replace(change, replacement)
+    (problem,) = load_bank(write_bank(tmp_path, body)).problems
+    assert re.match(r"lessons/quiz/bank\.yaml:\d+: ", problem), problem
+    assert "question broken" in problem and field in problem and words in problem
+
+
+def test_duplicate_slugs_and_template_placeholders_are_reported(tmp_path):
+    template = """
+templates:
+  - slug: gen-x
+    kind: prediction
+    topic: ports
+    stage: 3
+    multiple: true
+    params: {port: [80, 443]}
+    cluster: tiny
+    prompt: Port $port or $missing?
+    choices:
+      - {probe: prod/a prod/b $port}
+      - {probe: prod/b prod/a $port}
+    explanation: Nothing selects them.
+"""
+    body = "questions:" + GOOD.format(slug="same", first="true") + GOOD.format(slug="same", first="true")
+    problems = load_bank(write_bank(tmp_path, body + template)).problems
+    assert any("slug same is already used" in p for p in problems)
+    assert any("gen-x" in p and "prompt" in p and "$missing" in p for p in problems)
+
+
+def test_a_file_that_is_not_yaml_is_reported_with_its_line(tmp_path):
+    root = write_bank(tmp_path, "questions:\n  - slug: [unclosed\n")
+    (problem,) = load_bank(root).problems
+    assert problem.startswith("lessons/quiz/bank.yaml:") and "invalid YAML" in problem
+
+
+def test_content_is_read_through_the_engines_loader_not_yaml_load():
+    source = Path(quiz.__file__).read_text() + Path(quiz.__file__).with_name("quiz_variants.py").read_text()
+    assert "yaml.load" not in source and "safe_load" not in source and "parse_yaml" in source
