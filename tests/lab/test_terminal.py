@@ -618,3 +618,36 @@ def test_tabwriter_aligns_each_block_of_lines_as_go_does():
 ])
 def test_ages_read_as_kubectl_prints_them(seconds, text):
     assert human_duration(T0, T0 + timedelta(seconds=seconds)) == text
+
+
+# --- every real exercise's cluster ---------------------------------------------------------------
+
+def _real_exercises():
+    from trainer.catalog.exercises import all_exercises
+
+    return all_exercises()
+
+
+@pytest.mark.parametrize("exercise", _real_exercises(), ids=lambda e: e.id)
+def test_the_terminal_runs_over_every_exercises_cluster(exercise):
+    from trainer.lab.pages import scenario_for
+
+    scenario = scenario_for(exercise)
+    lab = Lab(scenario, editor=exercise.solution)
+    cluster = scenario.cluster
+    listing = lab("kubectl get pods -A -o wide")
+    assert all(p.name in listing for p in cluster.pods)
+    for p in cluster.policies:
+        assert lab(f"kubectl describe netpol {p.name} -n {p.namespace}").startswith(f"Name:         {p.name}\n")
+    if exercise.solution.strip():
+        assert " created" in lab("kubectl apply -f -") or " configured" in lab.outcome.output
+    analyzer = Analyzer(world(scenario, lab.state))
+    for src in cluster.pods:
+        for dst in cluster.pods:
+            probed = [p for p in dst.ports if p.protocol in ("TCP", "UDP")]  # nc speaks these two
+            if dst.ip and probed:
+                port = probed[0]
+                out = lab(f"kubectl exec -n {src.namespace} {src.name} -- nc -zv{' -u' if port.protocol == 'UDP' else ''}"
+                          f" -w 2 {dst.ip} {port.port}")
+                assert ("succeeded!" in out) == analyzer.allowed(src, dst, port.port, port.protocol), (
+                    src.key, dst.key, out)
