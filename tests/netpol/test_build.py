@@ -82,3 +82,13 @@ kind: Service
 metadata: {name: db, namespace: prod}
 """, "s.yaml")])
     assert cluster.ignored == ("Service prod/db",)
+
+
+def test_load_policies_puts_objects_without_namespace_where_apply_n_would():
+    answer = load_policies("""
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db-policy}
+spec: {podSelector: {}}
+""", namespace="prod")
+    assert [p.key for p in answer.policies] == ["prod/db-policy"]

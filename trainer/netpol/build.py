@@ -40,9 +40,16 @@ def load_cluster(sources, limits: Limits = WEB_LIMITS) -> Cluster:
     return build_cluster(manifests)
 
 
-def load_policies(text, source: str = "editor", limits: Limits = WEB_LIMITS):
-    """A learner's answer: its NetworkPolicies (and any other kinds, to be reported)."""
-    return build_cluster(load_manifests(text, source, limits))
+def load_policies(text, source: str = "editor", limits: Limits = WEB_LIMITS,
+                  namespace: str = "default"):
+    """A learner's answer: its objects, those naming no namespace put in `namespace`
+    first (as `kubectl apply -n NAMESPACE` does, so messages name it too)."""
+    manifests = load_manifests(text, source, limits)
+    for manifest in manifests:
+        meta = manifest.data.get("metadata")
+        if manifest.kind != "Namespace" and isinstance(meta, dict) and not meta.get("namespace"):
+            meta["namespace"] = namespace
+    return build_cluster(manifests)
 
 
 def build_cluster(manifests: list[Manifest]) -> Cluster:

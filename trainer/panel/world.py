@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trainer.netpol.build import build_cluster, merge_clusters
-from trainer.netpol.loading import WEB_LIMITS, load_manifests
+from trainer.limits import web_limits
+from trainer.netpol.build import load_policies, merge_clusters
 from trainer.netpol.objects import Cluster
 
 SOURCE = "editor"  # the source name of the learner's YAML, as Verdict.lines names it
@@ -40,14 +40,7 @@ class World:
 def load_learner(world: World, text: str) -> tuple[Cluster, Cluster]:
     """(the learner's own objects, the world with them applied); raises InputError.
 
-    Objects that name no namespace are put in world.apply_namespace first, as
-    `kubectl apply -n` does. The engine's load_policies always uses "default",
-    so the manifests are read here and built with the engine's build_cluster.
+    Objects that name no namespace go in world.apply_namespace, as `kubectl apply -n` does.
     """
-    manifests = load_manifests(text, SOURCE, WEB_LIMITS)
-    for manifest in manifests:
-        meta = manifest.data.get("metadata")
-        if manifest.kind != "Namespace" and isinstance(meta, dict) and meta.get("namespace") in (None, ""):
-            meta["namespace"] = world.apply_namespace
-    own = build_cluster(manifests)
+    own = load_policies(text, SOURCE, web_limits(), namespace=world.apply_namespace)
     return own, merge_clusters(world.cluster, own)
