@@ -119,6 +119,15 @@ def test_hostile_yaml_gets_a_message(client, exercise):
     assert "<script>alert" not in response.content.decode()
 
 
+def test_a_grader_failure_is_a_message_not_a_500(client, exercise, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("trainer.lab.grading.grade", broken)
+    response = grade(client, SOLUTION)
+    assert response.status_code == 200 and "the failure has been logged" in response.content.decode()
+
+
 def test_signed_in_attempts_are_stored_with_the_diagnosis(client, exercise, alice):
     login(client, alice)
     grade(client, STARTER)

@@ -5,6 +5,8 @@ lab/exercise.html); without JavaScript the same POST renders or redirects to
 the whole page.
 """
 
+import logging
+
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +23,7 @@ from .pages import Result, exercise_context, grouped_exercises, scenario_for
 from .progress import AttemptRecord, store_for
 
 PAGE = "lab/exercise.html"
+logger = logging.getLogger(__name__)
 
 
 def _exercise(slug: str):
@@ -60,7 +63,12 @@ def grade(request, slug):
         return _page(request, exercise, store, lab, "result", result=result,
                      editor_text=request.POST.get("answer", "")[:WEB_LIMITS.max_bytes])
     text = form.cleaned_data["answer"]
-    verdict = grading.grade(exercise, text)
+    try:
+        verdict = grading.grade(exercise, text)
+    except Exception:  # a grader bug must not cost the learner the page
+        logger.exception("grading %s failed", slug)
+        result = Result(form_errors=("The grader could not read this answer; the failure has been logged.",))
+        return _page(request, exercise, store, lab, "result", result=result, editor_text=text)
     lab.draft = text
     store.save_lab(slug, lab)
     if verdict.error is None:  # YAML the engine refuses is a message, not an attempt
