@@ -128,7 +128,7 @@ def save_answer(attempt: Attempt, question: AttemptQuestion, letters, now=None) 
 def check(attempt: Attempt, question: AttemptQuestion, letters, now=None) -> AttemptQuestion:
     """Practice: save the answer, lock it and grade it, so feedback may be shown."""
     if attempt.is_exam:
-        raise AttemptClosed()
+        raise BadAnswer("an exam gives no feedback until it is submitted")
     save_answer(attempt, question, letters, now)
     shown = instance_of(question)
     question.checked = True
