@@ -3,8 +3,6 @@
 from django.conf import settings
 from django.db import models
 
-from trainer.accounts.signals import learner_signed_in
-
 
 class LabState(models.Model):
     """One learner's lab on one exercise: the terminal's cluster changes, hints, give-up, draft."""
@@ -67,7 +65,3 @@ def _carry_over(sender, request, user, **kwargs):
     from .progress import carry_over
 
     carry_over(request, user)
-
-
-# Connected here because models load with the app registry (lab's apps.py has no ready()).
-learner_signed_in.connect(_carry_over, dispatch_uid="lab.carry_over")
