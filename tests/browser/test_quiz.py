@@ -85,3 +85,19 @@ def test_practice_shows_the_answer_after_each_check(page, short_exams):
     expect(page.locator("#question .verdict")).to_contain_text("Key:")
     expect(page.locator("#question .explanation")).to_be_visible()
     expect(page.locator('#navigator a[aria-current="step"] .mark')).to_have_text(re.compile("✓|✗"))
+
+
+def test_without_javascript_the_exam_still_works_with_plain_forms(nojs_page, short_exams):
+    page = nojs_page
+    page.goto("/quizzes/")
+    page.get_by_role("button", name="Exam, 3 questions in 5 minutes").click()
+    for n in (1, 2, 3):
+        expect(page.locator("#question-title")).to_have_text(f"Question {n} of 3")
+        page.locator("#answer-form input[name=choice]").first.check()
+        page.get_by_role("button", name="Save and next").click()
+    expect(page.locator("#navigator")).to_contain_text("0 not answered")
+    page.get_by_role("button", name="Flag for review").click()
+    expect(page.locator("#flag button")).to_have_attribute("aria-pressed", "true")
+    page.get_by_role("button", name="Submit exam").click()
+    expect(page.locator("#score-title")).to_contain_text("of 3")
+    assert Attempt.objects.get().questions.filter(answered_at__isnull=False).count() == 3

@@ -17,7 +17,7 @@ class Preset:
     title: str
     mode: str  # practice | exam
     count: int
-    minutes: int | None = None  # exams only
+    minutes: float | None = None  # exams only
 
 
 # The KCSA exam is 60 questions in 90 minutes with a 75% pass mark; the short
