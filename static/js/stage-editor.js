@@ -24,6 +24,12 @@
       },
       screenReaderLabel: "Policy YAML"
     });
+    // On a phone a long line would scroll the editor sideways; wrap instead (the gutter
+    // still numbers logical lines, so error and explanation line numbers stay right).
+    var narrow = window.matchMedia("(max-width: 600px)");
+    function fit() { cm.setOption("lineWrapping", narrow.matches); }
+    fit();
+    narrow.addEventListener("change", fit);
     // htmx listens for input on the textarea: keep it in step and tell it.
     cm.on("change", function () {
       cm.save();

@@ -123,6 +123,29 @@ def test_without_javascript_the_form_still_evaluates(nojs_page):
         assert HEADLINES[n] in answer(page).inner_text()
 
 
+PAGE_FITS = "document.documentElement.scrollWidth <= window.innerWidth"
+
+
+@pytest.mark.parametrize("width", [360, 390, 420])
+def test_on_a_phone_only_the_matrix_scrolls_sideways(page, width):
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto("/stages/1/")  # the stage with the longest editor line
+    assert page.evaluate(PAGE_FITS), page.evaluate("document.documentElement.scrollWidth")
+    # The matrix is wider than the screen and scrolls in its own box...
+    assert page.evaluate("(w => w.scrollWidth > w.clientWidth)(document.querySelector('.matrix-wrap'))")
+    # ...and the editor wraps long lines instead of scrolling.
+    assert page.evaluate("(i => i.width <= i.clientWidth)(document.querySelector('.CodeMirror').CodeMirror.getScrollInfo())")
+    # An opened explanation and a learner's one-word name in an error do not widen the page either.
+    cell(page, "prod/web", "prod/db").click()
+    page.locator("#explanation .explanation").wait_for()
+    assert page.evaluate(PAGE_FITS)
+    page.evaluate("""() => { const cm = document.querySelector('.CodeMirror').CodeMirror; cm.focus();
+        cm.setValue('kind: NetworkPolicy\\napiVersion: networking.k8s.io/v1\\nmetadata: {name: ' + 'x'.repeat(120) + '}\\n'
+                    + 'spec: {podSelector: {matchLabels: {a: [1]}}}'); }""")
+    page.wait_for_selector("#result .problems")
+    assert page.evaluate(PAGE_FITS), page.evaluate("document.documentElement.scrollWidth")
+
+
 def test_screenshot_of_a_stage_page(page, tmp_path):
     page.set_viewport_size({"width": 1360, "height": 1000})
     page.goto("/stages/4/")
