@@ -1,6 +1,7 @@
 """The six stages load, and each stage's own YAML gives the reachability its text claims."""
 
 import dataclasses
+import shutil
 
 import pytest
 
@@ -119,20 +120,88 @@ def test_a_wrong_claim_is_reported():
         "those that reach prod/db on TCP 3306: also prod/api-pod; not prod/web"]
 
 
-def test_problems_reports_a_broken_stage_file(tmp_path, settings):
+# --- broken content is reported with file, line and field ----------------------------
+
+
+@pytest.fixture
+def lessons(tmp_path, settings):
+    """A copy of lessons/ that a test may break; the catalog reads it instead of the real one."""
     root = tmp_path / "lessons"
-    (root / "stages").mkdir(parents=True)
-    (root / "clusters").mkdir()
-    real = stage_catalog.lessons_dir()
-    for path in (real / "clusters").glob("*.yaml"):
-        (root / "clusters" / path.name).write_text(path.read_text())
-    for path in (real / "stages").glob("*.yaml"):
-        (root / "stages" / path.name).write_text(path.read_text())
-    broken = (root / "stages" / "stage-3.yaml").read_text().replace("title:", "titel:")
-    (root / "stages" / "stage-3.yaml").write_text(broken.replace("port: 3306\n", "port: 99999\n", 1))
-    (root / "stages" / "stage-5.yaml").unlink()
+    shutil.copytree(stage_catalog.lessons_dir(), root)
     settings.LESSONS_DIR = root
+    return root
+
+
+def edit(path, old, new):
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1))
+    return path.read_text()
+
+
+def line_of(text, needle):
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def test_a_wrongly_typed_field_is_reported_with_its_file_line_and_path(lessons):
+    text = edit(lessons / "stages" / "stage-3.yaml", "port: 3306, allowed: true}", "port: 3306, allowed: maybe}")
+    line = line_of(text, "allowed: maybe")
+    assert stage_catalog.problems() == [
+        f"lessons/stages/stage-3.yaml:{line}: claims.guide.probes[0].allowed: must be true or false, not text"]
+
+
+def test_broken_yaml_syntax_names_its_line(lessons):
+    text = edit(lessons / "stages" / "stage-2.yaml", "goal: ", "goal: [unclosed\n  ")
     found = stage_catalog.problems()
-    assert "lessons/stages/stage-3.yaml: title: is missing" in found
-    assert any(p.startswith("lessons/stages/stage-3.yaml: yaml: line ") for p in found)
-    assert any(p.startswith("lessons/stages/stage-5.yaml: cannot be read") for p in found)
+    assert len(found) == 1
+    message = found[0]
+    assert message.startswith("lessons/stages/stage-2.yaml:") and "invalid YAML" in message
+    line = int(message.split(":")[1])
+    assert line_of(text, "goal: [unclosed") <= line <= line_of(text, "goal: [unclosed") + 2
+
+
+def test_a_bad_policy_in_the_stage_yaml_names_its_line_in_the_stage_file(lessons):
+    text = edit(lessons / "stages" / "stage-3.yaml", "port: 3306\n", "port: 99999\n")
+    line = line_of(text, "port: 99999")
+    assert stage_catalog.problems() == [
+        f"lessons/stages/stage-3.yaml:{line}: yaml: NetworkPolicy prod/db-policy: "
+        "spec.ingress[0].ports[0].port: Invalid value: 99999: must be between 1 and 65535, inclusive"]
+
+
+def test_missing_unknown_and_unreadable_are_each_reported(lessons):
+    text = edit(lessons / "stages" / "stage-3.yaml", "title:", "titel:")
+    (lessons / "stages" / "stage-5.yaml").unlink()
+    found = stage_catalog.problems()
+    assert found == [
+        f"lessons/stages/stage-3.yaml:{line_of(text, 'titel:')}: titel: unknown field "
+        "(expected one of number, slug, title, goal, body, try, yaml, claims)",
+        "lessons/stages/stage-3.yaml: title: is missing",
+        "lessons/stages/stage-5.yaml: cannot be read (No such file or directory)",
+    ]
+
+
+def test_content_is_loaded_safely_through_the_engines_loader(lessons):
+    path = lessons / "stages" / "stage-6.yaml"
+    path.write_text(path.read_text() + "evil: !!python/object/apply:os.system ['false']\n")
+    line = len(path.read_text().splitlines())
+    assert stage_catalog.problems() == [
+        f'lessons/stages/stage-6.yaml:{line}: tag "!!python/object/apply:os.system" is not allowed']
+    edit(path, "evil: !!python", "# evil: !!python")
+    edit(path, "number: 6", "number: 6\nnumber: 6")
+    assert stage_catalog.problems() == ['lessons/stages/stage-6.yaml:2: mapping key "number" already defined at line 1']
+
+
+def test_a_broken_cluster_is_reported_once_with_its_own_line(lessons):
+    text = edit(lessons / "clusters" / "split.yaml", "containerPort: 3306", "containerPort: 0")
+    found = stage_catalog.problems()
+    assert len(found) == 1  # the stages' claims about the split scenario are not reported again
+    assert found[0].startswith(f"lessons/clusters/split.yaml:{line_of(text, 'containerPort: 0')}: Pod data/db: ")
+    assert found[0].endswith("(the cluster of scenario [1] in lessons/stages/scenarios.yaml)")
+
+
+def test_claims_naming_unknown_endpoints_point_at_them(lessons):
+    text = edit(lessons / "stages" / "stage-5.yaml", "reaches_db: [", "reaches_db: [prod/nope, ")
+    line = line_of(text, "prod/nope")
+    assert stage_catalog.problems() == [
+        f"lessons/stages/stage-5.yaml:{line}: claims.guide.reaches_db[0]: "
+        "'prod/nope' is no pod or outside host of scenario guide"]

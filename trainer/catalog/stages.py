@@ -2,8 +2,10 @@
 
 lessons/stages/stage-N.yaml hold the stages, lessons/stages/scenarios.yaml the
 scenarios, whose manifests are under lessons/clusters/. Everything is read once
-into frozen dataclasses; problems() reports each broken file or field in one
-line so that `manage.py check` fails on broken content.
+into frozen dataclasses, through the engine's YAML loader; problems() reports
+each broken file or field in one line with its file, line and field path
+("lessons/stages/stage-3.yaml:27: claims.guide.probes[0].port: must be a
+number, not text") so that `manage.py check` fails on broken content.
 """
 
 from __future__ import annotations
@@ -14,15 +16,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from django.conf import settings
 
 from trainer.netpol.build import load_cluster, load_policies
 from trainer.netpol.objects import PROTOCOLS, Cluster
-from trainer.netpol.problems import InputError
+from trainer.netpol.problems import InputError, format_path
+
+from .fields import CONTENT_LIMITS, FieldReader, kind_name
 
 STAGE_COUNT = 6
 BLOCK_KINDS = ("p", "note", "warning", "list", "table")
+STAGE_FIELDS = ("number", "slug", "title", "goal", "body", "try", "yaml", "claims")
 _PORT = re.compile(r"(\d{1,5})/(TCP|UDP|SCTP)")
 
 
@@ -143,65 +147,14 @@ def problems() -> list[str]:
 # --- loading -------------------------------------------------------------------
 
 
-class _Reader:
-    """Reads fields of one file, collecting problems instead of stopping at the first."""
-
-    def __init__(self, name: str):
-        self.name = name
-        self.problems: list[str] = []
-
-    def fail(self, where: str, message: str):
-        self.problems.append(f"{self.name}: {where}: {message}" if where else f"{self.name}: {message}")
-
-    def field(self, data, key: str, kind, where: str = "", required: bool = True):
-        path = f"{where}.{key}" if where else key
-        if not isinstance(data, dict) or key not in data or data[key] is None:
-            if required:
-                self.fail(path, "is missing")
-            return None
-        value = data[key]
-        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
-            self.fail(path, f"must be {_kind_name(kind)}")
-            return None
-        if isinstance(value, str) and not value.strip():
-            self.fail(path, "is empty")
-            return None
-        return value
-
-    def strings(self, data, key: str, where: str = "", required: bool = True) -> tuple[str, ...]:
-        items = self.field(data, key, list, where, required)
-        if items is None:
-            return ()
-        path = f"{where}.{key}" if where else key
-        bad = [i for i, item in enumerate(items) if not isinstance(item, str) or not item.strip()]
-        for i in bad:
-            self.fail(f"{path}[{i}]", "must be a non-empty string")
-        return tuple(str(item) for item in items) if not bad else ()
-
-
-def _kind_name(kind) -> str:
-    return {str: "a string", int: "a number", list: "a list", dict: "a mapping", bool: "true or false"}[kind]
-
-
-def _read_yaml(path: Path, reader: _Reader):
-    try:
-        # Our own content, but loaded safely all the same.
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        reader.fail("", f"cannot be read ({exc.strerror})")
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 1}: " if mark else ""
-        reader.fail("", f"{line}invalid YAML: {getattr(exc, 'problem', None) or exc}")
-    return None
-
-
 def _load(root: Path) -> Catalog:
     problems: list[str] = []
     scenarios = _load_scenarios(root, problems)
+    # A broken scenario is reported once, not again by every stage that makes claims about it.
+    complete = not problems
     stages = []
     for number in range(1, STAGE_COUNT + 1):
-        stage = _load_stage(root / "stages" / f"stage-{number}.yaml", number, scenarios, problems)
+        stage = _load_stage(root / "stages" / f"stage-{number}.yaml", number, scenarios, complete, problems)
         if stage is not None:
             stages.append(stage)
     if problems:
@@ -211,80 +164,86 @@ def _load(root: Path) -> Catalog:
 
 def _load_scenarios(root: Path, problems: list[str]) -> list[Scenario]:
     path = root / "stages" / "scenarios.yaml"
-    reader = _Reader(f"lessons/stages/{path.name}")
-    data = _read_yaml(path, reader)
+    reader, data = FieldReader.read(path, f"lessons/stages/{path.name}")
     scenarios = []
     if data is not None and (not isinstance(data, list) or not data):
-        reader.fail("", "must be a non-empty list of scenarios")
+        reader.fail((), "must be a non-empty list of scenarios")
     elif data is not None:
         for i, item in enumerate(data):
-            scenario = _scenario(root, item, f"[{i}]", reader)
+            scenario = _scenario(root, item, (i,), reader)
             if scenario is not None:
                 scenarios.append(scenario)
         slugs = [s.slug for s in scenarios]
-        for slug in {s for s in slugs if slugs.count(s) > 1}:
-            reader.fail("", f"scenario slug {slug!r} is used twice")
+        for slug in sorted({s for s in slugs if slugs.count(s) > 1}):
+            reader.fail((len(slugs) - 1 - slugs[::-1].index(slug), "slug"), f"scenario slug {slug!r} is used twice")
     problems += reader.problems
     return scenarios
 
 
-def _scenario(root: Path, item, where: str, reader: _Reader) -> Scenario | None:
+def _scenario(root: Path, item, at: tuple, reader: FieldReader) -> Scenario | None:
     before = len(reader.problems)
-    slug = reader.field(item, "slug", str, where)
-    title = reader.field(item, "title", str, where)
-    summary = reader.field(item, "summary", str, where)
-    cluster_file = reader.field(item, "cluster", str, where)
-    apply_namespace = reader.field(item, "apply_namespace", str, where)
-    focus_data = reader.field(item, "focus", dict, where)
-    ports = _ports(reader.strings(item, "ports", where), f"{where}.ports", reader)
+    if not isinstance(item, dict):
+        reader.fail(at, f"must be a mapping (slug, title, ...), not {kind_name(item)}")
+        return None
+    slug = reader.field(item, at + ("slug",), str)
+    title = reader.field(item, at + ("title",), str)
+    summary = reader.field(item, at + ("summary",), str)
+    cluster_file = reader.field(item, at + ("cluster",), str)
+    apply_namespace = reader.field(item, at + ("apply_namespace",), str)
+    focus_data = reader.field(item, at + ("focus",), dict)
+    ports = _ports(reader.strings(item, at + ("ports",)), at + ("ports",), reader)
     externals = []
-    for j, ext in enumerate(reader.field(item, "externals", list, where, required=False) or ()):
-        ip = reader.field(ext, "ip", str, f"{where}.externals[{j}]")
-        label = reader.field(ext, "label", str, f"{where}.externals[{j}]")
+    for j, ext in enumerate(reader.field(item, at + ("externals",), list, required=False) or ()):
+        ew = at + ("externals", j)
+        ip = reader.field(ext, ew + ("ip",), str)
+        label = reader.field(ext, ew + ("label",), str)
         if ip is not None and not _is_ip(ip):
-            reader.fail(f"{where}.externals[{j}].ip", f"{ip!r} is not an IP address")
+            reader.fail(ew + ("ip",), f"{ip!r} is not an IP address")
         externals.append(External(str(ip), str(label)))
     focus = None
     if focus_data is not None:
-        fw = f"{where}.focus"
-        pod = reader.field(focus_data, "pod", str, fw)
-        port = reader.field(focus_data, "port", int, fw)
-        protocol = reader.field(focus_data, "protocol", str, fw)
-        label = reader.field(focus_data, "label", str, fw)
+        fw = at + ("focus",)
+        pod = reader.field(focus_data, fw + ("pod",), str)
+        port = reader.field(focus_data, fw + ("port",), int)
+        protocol = reader.field(focus_data, fw + ("protocol",), str)
+        label = reader.field(focus_data, fw + ("label",), str)
         if protocol is not None and protocol not in PROTOCOLS:
-            reader.fail(f"{fw}.protocol", f"must be one of {', '.join(PROTOCOLS)}")
+            reader.fail(fw + ("protocol",), f"must be one of {', '.join(PROTOCOLS)}")
         focus = Focus(str(pod), port or 0, str(protocol), str(label))
     cluster = None
     if cluster_file is not None:
-        cluster = _cluster(root / "clusters" / cluster_file, f"lessons/clusters/{cluster_file}", reader)
+        cluster = _cluster(root / "clusters" / cluster_file, f"lessons/clusters/{cluster_file}",
+                           at + ("cluster",), reader)
     if cluster is not None and focus is not None and cluster.pod(focus.pod) is None:
-        reader.fail(f"{where}.focus.pod", f"no pod {focus.pod} in {cluster_file}")
+        reader.fail(at + ("focus", "pod"), f"no pod {focus.pod} in {cluster_file}")
     if len(reader.problems) > before:
         return None
     return Scenario(slug, title, summary, cluster_file, cluster, apply_namespace, focus,
                     tuple(ports), tuple(externals))
 
 
-def _cluster(path: Path, name: str, reader: _Reader) -> Cluster | None:
+def _cluster(path: Path, name: str, at: tuple, reader: FieldReader) -> Cluster | None:
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        reader.fail("", f"{name} cannot be read ({exc.strerror})")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        reader.fail(at, f"{name} cannot be read ({reason})")
         return None
     try:
-        return load_cluster([(text, name)])
+        return load_cluster([(text, name)], CONTENT_LIMITS)
     except InputError as exc:
-        for problem in exc.problems:
-            reader.fail("", str(problem))
+        # The engine's problems already name the cluster file and line; say which scenario uses it.
+        reader.problems += [f"{problem} (the cluster of scenario {format_path(at[:-1])} in {reader.name})"
+                            for problem in exc.problems]
     return None
 
 
-def _ports(items, where: str, reader: _Reader) -> list[tuple[int, str]]:
+def _ports(items, at: tuple, reader: FieldReader) -> list[tuple[int, str]]:
     ports = []
     for i, item in enumerate(items):
         m = _PORT.fullmatch(item)
         if not m or not 1 <= int(m.group(1)) <= 65535:
-            reader.fail(f"{where}[{i}]", f"{item!r} is not PORT/PROTOCOL (e.g. 3306/TCP)")
+            reader.fail(at + (i,), f"{item!r} is not PORT/PROTOCOL (e.g. 3306/TCP)")
             continue
         ports.append((int(m.group(1)), m.group(2)))
     return ports
@@ -298,112 +257,120 @@ def _is_ip(text: str) -> bool:
     return True
 
 
-def _load_stage(path: Path, number: int, scenarios: list[Scenario], problems: list[str]) -> Stage | None:
-    reader = _Reader(f"lessons/stages/{path.name}")
-    data = _read_yaml(path, reader)
-    if data is None:
-        if not reader.problems:
-            reader.fail("", "is empty")
+def _load_stage(path: Path, number: int, scenarios: list[Scenario], complete: bool,
+                problems: list[str]) -> Stage | None:
+    reader, data = FieldReader.read(path, f"lessons/stages/{path.name}")
+    if data is not None and not isinstance(data, dict):
+        reader.fail((), f"must be a mapping (number, slug, title, ...), not {kind_name(data)}")
+    if reader.problems:
         problems += reader.problems
         return None
-    if not isinstance(data, dict):
-        reader.fail("", "must be a mapping")
-        problems += reader.problems
-        return None
-    found = reader.field(data, "number", int)
+    for key in data:
+        if key not in STAGE_FIELDS:
+            reader.fail((key,), f"unknown field (expected one of {', '.join(STAGE_FIELDS)})")
+    found = reader.field(data, ("number",), int)
     if found is not None and found != number:
-        reader.fail("number", f"is {found}, but the file is stage {number}")
-    slug = reader.field(data, "slug", str)
-    title = reader.field(data, "title", str)
-    goal = reader.field(data, "goal", str)
-    body = _body(reader.field(data, "body", list), reader)
-    tries = reader.strings(data, "try", required=False)
-    text = reader.field(data, "yaml", str)
+        reader.fail(("number",), f"is {found}, but the file is stage {number}")
+    slug = reader.field(data, ("slug",), str)
+    title = reader.field(data, ("title",), str)
+    goal = reader.field(data, ("goal",), str)
+    body = _body(reader.field(data, ("body",), list), reader)
+    tries = reader.strings(data, ("try",), required=False)
+    text = reader.field(data, ("yaml",), str)
     if text is not None:
         try:
-            load_policies(text, source=path.name)
+            namespace = scenarios[0].apply_namespace if scenarios else "default"
+            load_policies(text, source=path.name, limits=CONTENT_LIMITS, namespace=namespace)
         except InputError as exc:
             for problem in exc.problems:
-                reader.fail("yaml", f"line {problem.line}: {problem.message}" if problem.line else problem.message)
-    claims = _claims(reader.field(data, "claims", dict), scenarios, reader)
+                reader.fail_embedded(("yaml",), problem)
+    claims = _claims(reader.field(data, ("claims",), dict), scenarios, complete, reader)
     problems += reader.problems
     if reader.problems:
         return None
     return Stage(number, slug, title, goal, body, tries, text, claims)
 
 
-def _body(items, reader: _Reader) -> tuple[Block, ...]:
+def _body(items, reader: FieldReader) -> tuple[Block, ...]:
     blocks = []
     for i, item in enumerate(items or ()):
-        where = f"body[{i}]"
+        at = ("body", i)
         if not isinstance(item, dict) or len(item) != 1 or next(iter(item)) not in BLOCK_KINDS:
-            reader.fail(where, f"must be one of {', '.join(k + ':' for k in BLOCK_KINDS)}")
+            reader.fail(at, f"must be one of {', '.join(k + ':' for k in BLOCK_KINDS)}")
             continue
         kind, value = next(iter(item.items()))
         if kind == "list":
-            blocks.append(Block(kind, items=reader.strings(item, "list", where)))
+            blocks.append(Block(kind, items=reader.strings(item, at + ("list",))))
         elif kind == "table":
-            blocks.append(_table(value, f"{where}.table", reader))
+            blocks.append(_table(value, at + ("table",), reader))
         else:
-            text = reader.field(item, kind, str, where)
+            text = reader.field(item, at + (kind,), str)
             blocks.append(Block(kind, text=text or ""))
     if items is not None and not blocks:
-        reader.fail("body", "has no text")
+        reader.fail(("body",), "has no text")
     return tuple(blocks)
 
 
-def _table(value, where: str, reader: _Reader) -> Block:
-    caption = reader.field(value, "caption", str, where)
-    header = reader.strings(value, "header", where)
+def _table(value, at: tuple, reader: FieldReader) -> Block:
+    caption = reader.field(value, at + ("caption",), str)
+    header = reader.strings(value, at + ("header",))
     rows = []
-    for j, row in enumerate(reader.field(value, "rows", list, where) or ()):
+    for j, row in enumerate(reader.field(value, at + ("rows",), list) or ()):
         if not isinstance(row, list) or len(row) != len(header) or not all(isinstance(c, str) for c in row):
-            reader.fail(f"{where}.rows[{j}]", f"must be a list of {len(header)} strings")
+            reader.fail(at + ("rows", j), f"must be a list of {len(header)} texts, one per column")
             continue
         rows.append(tuple(row))
     return Block("table", caption=caption or "", header=header, rows=tuple(rows))
 
 
-def _claims(data, scenarios: list[Scenario], reader: _Reader) -> dict:
+def _claims(data, scenarios: list[Scenario], complete: bool, reader: FieldReader) -> dict:
     if data is None:
         return {}
     by_slug = {s.slug: s for s in scenarios}
     claims = {}
-    if scenarios and scenarios[0].slug not in data:
-        reader.fail("claims", f"must cover the default scenario {scenarios[0].slug!r}")
+    if complete and scenarios[0].slug not in data:
+        reader.fail(("claims",), f"must cover the default scenario {scenarios[0].slug!r}")
     for slug, item in data.items():
-        where = f"claims.{slug}"
+        at = ("claims", slug)
         scenario = by_slug.get(slug)
         if scenario is None:
-            reader.fail(where, f"no scenario {slug!r} in scenarios.yaml")
+            if complete:
+                reader.fail(at, f"no scenario {slug!r} in scenarios.yaml")
+            continue
+        if not isinstance(item, dict):
+            reader.fail(at, f"must be a mapping (reaches_db, ...), not {kind_name(item)}")
             continue
         known = {p.key for p in scenario.cluster.pods} | {e.ip for e in scenario.externals}
-        reaches = reader.strings(item, "reaches_db", where)
-        for name in reaches:
-            if name not in known:
-                reader.fail(f"{where}.reaches_db", f"{name!r} is no pod or external host of {slug}")
+
+        def check_end(name, path, slug=slug, known=known):
+            if name is not None and name not in known:
+                reader.fail(path, f"{name!r} is no pod or outside host of scenario {slug}")
+
+        reaches = reader.strings(item, at + ("reaches_db",))
+        for i, name in enumerate(reaches):
+            check_end(name, at + ("reaches_db", i))
         db_reaches = None
-        if isinstance(item, dict) and "db_reaches" in item:
+        if "db_reaches" in item:
             db_reaches = set()
-            for i, text in enumerate(reader.strings(item, "db_reaches", where)):
+            for i, text in enumerate(reader.strings(item, at + ("db_reaches",))):
                 dst, _, port = text.partition(" ")
-                parsed = _ports([port], f"{where}.db_reaches[{i}]", reader)
-                if dst not in known:
-                    reader.fail(f"{where}.db_reaches[{i}]", f"{dst!r} is no pod or external host of {slug}")
-                elif parsed:
+                parsed = _ports([port], at + ("db_reaches", i), reader)
+                check_end(dst, at + ("db_reaches", i))
+                if parsed and dst in known:
                     db_reaches.add((dst, *parsed[0]))
             db_reaches = frozenset(db_reaches)
         probes = []
-        for i, raw in enumerate(reader.field(item, "probes", list, where, required=False) or ()):
-            pw = f"{where}.probes[{i}]"
-            src = reader.field(raw, "from", str, pw)
-            dst = reader.field(raw, "to", str, pw)
-            port = reader.field(raw, "port", int, pw)
-            protocol = (raw.get("protocol") if isinstance(raw, dict) else None) or "TCP"
-            allowed = reader.field(raw, "allowed", bool, pw)
-            for end in (src, dst):
-                if end is not None and end not in known:
-                    reader.fail(pw, f"{end!r} is no pod or external host of {slug}")
+        for i, raw in enumerate(reader.field(item, at + ("probes",), list, required=False) or ()):
+            pw = at + ("probes", i)
+            src = reader.field(raw, pw + ("from",), str)
+            dst = reader.field(raw, pw + ("to",), str)
+            port = reader.field(raw, pw + ("port",), int)
+            protocol = reader.field(raw, pw + ("protocol",), str, required=False) or "TCP"
+            if protocol not in PROTOCOLS:
+                reader.fail(pw + ("protocol",), f"must be one of {', '.join(PROTOCOLS)}")
+            allowed = reader.field(raw, pw + ("allowed",), bool)
+            check_end(src, pw + ("from",))
+            check_end(dst, pw + ("to",))
             probes.append(Probe(src, dst, port, protocol, allowed))
         claims[slug] = Claims(frozenset(reaches), db_reaches, tuple(probes))
     return claims
