@@ -52,6 +52,23 @@
   });
   setInterval(tick, 1000);
 
+  // A lost connection must not lose an answer silently: say so, and send it again.
+  document.body.addEventListener("htmx:sendError", function (event) {
+    var form = event.detail.elt;
+    if (!form || form.id !== "answer-form") { return; }
+    var saved = document.getElementById("saved");
+    if (saved) { saved.textContent = "Not saved yet: the connection is lost. Trying again…"; }
+    setTimeout(function () {
+      if (document.body.contains(form)) { htmx.trigger(form, "change"); }
+    }, 3000);
+  });
+  document.body.addEventListener("htmx:responseError", function (event) {
+    var saved = document.getElementById("saved");
+    if (saved && event.detail.elt && event.detail.elt.id === "answer-form" && event.detail.xhr.status === 400) {
+      saved.textContent = "Not saved: " + event.detail.xhr.responseText;
+    }
+  });
+
   document.addEventListener("submit", function (event) {
     var message = event.target.dataset && event.target.dataset.confirm;
     if (message && !window.confirm(message)) { event.preventDefault(); }

@@ -101,3 +101,15 @@ def test_without_javascript_the_exam_still_works_with_plain_forms(nojs_page, sho
     page.get_by_role("button", name="Submit exam").click()
     expect(page.locator("#score-title")).to_contain_text("of 3")
     assert Attempt.objects.get().questions.filter(answered_at__isnull=False).count() == 3
+
+
+def test_an_answer_chosen_while_offline_is_saved_once_the_connection_returns(page, short_exams):
+    page.goto("/quizzes/")
+    page.get_by_role("button", name="Exam, 3 questions in 5 minutes").click()
+    expect(page.locator("#question-title")).to_have_text("Question 1 of 3")
+    page.context.set_offline(True)
+    page.locator("#answer-form input[name=choice]").first.check()
+    expect(page.locator("#saved")).to_contain_text("connection is lost")
+    page.context.set_offline(False)
+    expect(page.locator("#saved")).to_contain_text("Saved at", timeout=10_000)
+    assert Attempt.objects.get().questions.get(position=1).answered

@@ -37,9 +37,11 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 from trainer.netpol.loading import Limits, parse_yaml
 from trainer.netpol.objects import PROTOCOLS
@@ -146,10 +148,14 @@ class QuestionSpec:
 
 @dataclass(frozen=True, eq=False)  # compared by identity, so it can key caches
 class Bank:
-    topics: dict[str, Topic]
-    clusters: dict[str, str]
-    questions: dict[str, QuestionSpec]  # bank questions and templates, by slug
+    topics: Mapping[str, Topic]
+    clusters: Mapping[str, str]
+    questions: Mapping[str, QuestionSpec]  # bank questions and templates, by slug
     problems: tuple[str, ...]
+
+    def __post_init__(self):
+        for name in ("topics", "clusters", "questions"):  # frozen all the way down
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
 
     def get(self, slug: str) -> QuestionSpec | None:
         return self.questions.get(slug)
