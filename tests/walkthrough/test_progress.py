@@ -80,3 +80,58 @@ def test_index_shows_progress_marks(client):
     client.get(reverse("walkthrough:stage", args=[5]))
     html = client.get(reverse("walkthrough:index")).content.decode()
     assert html.count("data-event=\"visited\"") == 1
+
+
+# --- the stage navigation follows progress live --------------------------------------
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def evaluate_htmx(client, n, text):
+    return client.post(reverse("walkthrough:evaluate", args=[n]), post_form(text), **HTMX).content.decode()
+
+
+def nav_link(html, n):
+    """The stage navigation's link to stage n, as the fragment's out-of-band nav has it."""
+    nav = html[html.index('id="stage-nav"'):]
+    start = nav.index(f'href="{reverse("walkthrough:stage", args=[n])}"')
+    return nav[start:nav.index("</a>", start)]
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_completing_a_stage_swaps_the_navigation_in_out_of_band(client, alice, signed_in):
+    if signed_in:
+        client.force_login(alice)
+    stage = catalog().stage(3)
+    client.get(reverse("walkthrough:stage", args=[3]))
+    html = evaluate_htmx(client, 3, stage.yaml)
+    assert '<nav class="stage-nav" id="stage-nav" aria-label="Stages" hx-swap-oob="true">' in html
+    assert 'class="completed"' in nav_link(html, 3) and "(completed)" in nav_link(html, 3)
+    assert "completed" not in nav_link(html, 2)
+    assert "Stage 3 completed." in html  # and the status line says so
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_an_evaluation_that_changes_no_progress_sends_no_navigation(client, alice, signed_in):
+    if signed_in:
+        client.force_login(alice)
+    stage = catalog().stage(3)
+    evaluate_htmx(client, 3, stage.yaml)
+    html = evaluate_htmx(client, 3, stage.yaml)
+    assert 'id="stage-nav"' not in html and "completed." not in html
+    assert 'id="result"' in html
+
+
+def test_the_first_edit_marks_the_stage_edited_once(client):
+    html = evaluate_htmx(client, 2, "")  # no policy: edited, but not what stage 2 asks for
+    assert "(edited)" in nav_link(html, 2) and "completed" not in nav_link(html, 2)
+    assert 'id="stage-nav"' not in evaluate_htmx(client, 2, "# still nothing\n")
+
+
+def test_a_repeated_signed_in_evaluation_stays_cheap(client, alice, django_assert_max_num_queries):
+    client.force_login(alice)
+    stage = catalog().stage(3)
+    evaluate_htmx(client, 3, stage.yaml)
+    # Session, user, the progress row and its no-op UPDATE; no listing of every stage's progress.
+    with django_assert_max_num_queries(4):
+        evaluate_htmx(client, 3, stage.yaml)

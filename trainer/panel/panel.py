@@ -24,6 +24,7 @@ Connection = tuple[str, str, int, str]  # (src key, dst key, port, protocol)
 MAX_PREVIOUS_CHARS = 256 * 1024
 _TOKEN = re.compile(r"([^\s>]{1,300})>([^\s>]{1,300})>(\d{1,5})/(TCP|UDP|SCTP)")
 DIFF_SHOWN = 40
+SPOKEN = 3  # changes a status line reads out by name
 
 
 class BadRequest(ValueError):
@@ -90,6 +91,18 @@ class Diff:
     opened: tuple[str, ...]
     closed: tuple[str, ...]
     more: int  # changes left out of the lists
+
+    @property
+    def words(self) -> str:
+        """One sentence for a screen reader's status line: "" on a first look."""
+        if self.first:
+            return ""
+        if not self.opened and not self.closed:
+            return "No connection changed."
+        parts = [f"{word}: {', '.join(items[:SPOKEN])}" + (f" and {len(items) - SPOKEN} more" if len(items) > SPOKEN else "")
+                 for word, items in (("Opened", self.opened), ("Closed", self.closed)) if items]
+        more = f" And {self.more} more changes." if self.more else ""
+        return ". ".join(parts) + "." + more
 
 
 @dataclass

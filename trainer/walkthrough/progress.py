@@ -14,19 +14,22 @@ EVENTS = ("visited", "edited", "completed")
 SESSION_KEY = "walkthrough_progress"
 
 
-def record(request, stage: str, event: str) -> None:
-    """Note that the learner reached `event` in stage `stage` (a slug); cheap when already noted."""
+def record(request, stage: str, event: str) -> bool:
+    """Note that the learner reached `event` in stage `stage` (a slug); True when it is new.
+
+    Cheap when already noted, so a view may call it on every request.
+    """
     if event not in EVENTS:
         raise ValueError(f"unknown progress event {event!r}")
     if request.user.is_authenticated:
-        _record_for_user(request.user, stage, {event})
-        return
+        return _record_for_user(request.user, stage, {event})
     progress = request.session.get(SESSION_KEY, {})
     events = progress.get(stage, [])
-    if event not in events:
-        # Reassign so the session notices the change; untouched sessions are not saved.
-        progress = {**progress, stage: [*events, event]}
-        request.session[SESSION_KEY] = progress
+    if event in events:
+        return False
+    # Reassign so the session notices the change; untouched sessions are not saved.
+    request.session[SESSION_KEY] = {**progress, stage: [*events, event]}
+    return True
 
 
 def progress_for(request) -> dict[str, set[str]]:
@@ -36,14 +39,19 @@ def progress_for(request) -> dict[str, set[str]]:
     return {stage: set(events) for stage, events in request.session.get(SESSION_KEY, {}).items()}
 
 
-def _record_for_user(user, stage: str, events: set[str]) -> None:
+def _record_for_user(user, stage: str, events: set[str]) -> bool:
+    """True when some event was not noted before."""
     now = timezone.now()
     row, created = StageProgress.objects.get_or_create(
         user=user, stage=stage, defaults={f"{e}_at": now for e in events})
-    if not created:
-        for event in events:
-            # One UPDATE that does nothing when the event is already noted.
-            StageProgress.objects.filter(pk=row.pk, **{f"{event}_at__isnull": True}).update(**{f"{event}_at": now})
+    if created:
+        return True
+    changed = 0
+    for event in events:
+        # One UPDATE that does nothing when the event is already noted.
+        changed += StageProgress.objects.filter(
+            pk=row.pk, **{f"{event}_at__isnull": True}).update(**{f"{event}_at": now})
+    return changed > 0
 
 
 def carry_over(sender, request, user, **kwargs) -> None:

@@ -61,10 +61,10 @@ def evaluate_view(request, number: int):
         evaluation = evaluate(world_for(posted.scenario), posted.text, posted.previous or None)
     except BadRequest as exc:
         return _bad(exc)
-    _record_work(request, stage, posted, evaluation)
+    news = _record_work(request, stage, posted, evaluation)
     if request.htmx:
         return render(request, "walkthrough/evaluated.html",
-                      _context(request, stage, posted.scenario, evaluation))
+                      _fragment_context(request, stage, posted.scenario, evaluation, news))
     return _page(request, stage, posted.scenario, evaluation)
 
 
@@ -111,12 +111,36 @@ def download(request, number: int):
 # --- helpers ---------------------------------------------------------------------
 
 
-def _record_work(request, stage, posted, evaluation) -> None:
+def _record_work(request, stage, posted, evaluation) -> set[str]:
+    """Note what this evaluation achieved; returns the events that are new for the learner."""
+    news = set()
     if posted.text.replace("\r\n", "\n").strip() != stage.yaml.strip():
-        progress.record(request, stage.slug, "edited")
+        if progress.record(request, stage.slug, "edited"):
+            news.add("edited")
     claims = stage.claims.get(posted.scenario.slug)
     if claims is not None and not failures(claims, world_for(posted.scenario), evaluation):
-        progress.record(request, stage.slug, "completed")
+        if progress.record(request, stage.slug, "completed"):
+            news.add("completed")
+    return news
+
+
+def _fragment_context(request, stage, scenario, evaluation, news: set[str]) -> dict:
+    """What an htmx evaluation needs: the panel, and the stage navigation only when progress moved.
+
+    The fragment is the hot path (every pause in typing), so it skips the page's context.
+    """
+    context = {
+        "stage": stage,
+        "evaluation": evaluation,
+        "urls": {"explain": reverse("walkthrough:explain", args=[stage.number])},
+        "news": news,
+    }
+    if news:
+        cat = catalog()
+        done = progress.progress_for(request)
+        context.update(scenario=scenario, scenarios=cat.scenarios,
+                       stages=[(s, done.get(s.slug, set())) for s in cat.stages])
+    return context
 
 
 def _answer(request, stage, posted, explanation, kind: str):
