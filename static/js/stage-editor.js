@@ -6,6 +6,11 @@
   if (!textarea) return;
   var cm = null;
 
+  function labelText() {
+    var label = document.querySelector('label[for="yaml"]');
+    return label ? label.textContent.trim() : "Policy YAML";
+  }
+
   if (window.CodeMirror) {
     cm = CodeMirror.fromTextArea(textarea, {
       mode: "yaml",
@@ -22,8 +27,14 @@
         "Shift-Tab": function (ed) { ed.indentSelection("subtract"); },
         Esc: function (ed) { ed.getInputField().blur(); }
       },
-      screenReaderLabel: "Policy YAML"
+      screenReaderLabel: labelText()
     });
+    // Tab indents here, so say how to leave; the hint is hidden without JavaScript, where Tab moves on.
+    var keys = document.getElementById("editor-keys");
+    if (keys) {
+      keys.hidden = false;
+      cm.getInputField().setAttribute("aria-describedby", "editor-keys");
+    }
     // On a phone a long line would scroll the editor sideways; wrap instead (the gutter
     // still numbers logical lines, so error and explanation line numbers stay right).
     var narrow = window.matchMedia("(max-width: 600px)");

@@ -146,6 +146,59 @@ def test_on_a_phone_only_the_matrix_scrolls_sideways(page, width):
     assert page.evaluate(PAGE_FITS), page.evaluate("document.documentElement.scrollWidth")
 
 
+def test_completing_a_stage_ticks_it_in_the_navigation_without_a_reload(page):
+    page.goto("/stages/3/")
+    link = page.locator('#stage-nav a[href="/stages/3/"]')
+    assert "completed" not in (link.get_attribute("class") or "")
+    page.click("text=Evaluate")  # the stage's own YAML does what the stage asks
+    page.wait_for_selector('#stage-nav a.completed[href="/stages/3/"]')
+    assert "(completed)" in link.inner_text()
+    assert "Stage 3 completed." in page.locator("#result-status").inner_text()
+    assert page.locator('#stage-nav a[aria-current="page"]').get_attribute("href") == "/stages/3/"
+
+
+FOCUS_INFO = r"""() => {
+    const a = document.activeElement;
+    const ring = a.closest('.CodeMirror') || a;  // CodeMirror rings its box, not its hidden input
+    const style = getComputedStyle(ring);
+    return {tag: a.tagName, inEditor: ring !== a, name: a.getAttribute('aria-label') || a.innerText || a.name || '',
+            ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2
+                  && !/^rgba\(.*,\s*0\)$/.test(style.outlineColor)};
+}"""
+
+
+def test_every_control_is_reachable_by_tab_with_a_visible_focus_ring(page):
+    page.goto("/stages/3/")
+    cells = page.locator(".matrix button").count()
+    stops = []
+    for _ in range(300):
+        page.keyboard.press("Tab")
+        info = page.evaluate(FOCUS_INFO)
+        if info["tag"] == "BODY":
+            break
+        stops.append(info)
+        if info["inEditor"]:
+            page.keyboard.press("Escape")  # Tab indents in the editor; Esc lets the next Tab move on
+    unringed = [s["name"] for s in stops if not s["ring"]]
+    assert unringed == []
+    names = [" ".join(s["name"].split()) for s in stops]
+    for expected in ("Skip to content", "Stage 3 policy (YAML)", "Evaluate", "Reset to the stage's YAML",
+                     "Download YAML", "prod/web to prod/db on TCP 3306: denied. Explain", "The picture in words",
+                     "probe_from", "probe_to", "probe_port", "Check", "DB in its own namespace"):
+        assert expected in names, expected
+    assert sum(s["tag"] == "BUTTON" and s["name"].endswith("Explain") for s in stops) == cells == 90
+    assert any(n.startswith("Stage 4:") for n in names)  # the pager, last on the page
+
+
+def test_a_cell_opens_its_explanation_from_the_keyboard(page):
+    page.goto("/stages/3/")
+    page.get_by_role("button", name="prod/web to prod/db on TCP 3306: denied. Explain").focus()
+    page.keyboard.press("Enter")
+    page.locator("#explanation .explanation").wait_for()
+    assert "prod/web → prod/db on TCP 3306: denied" in page.locator("#explanation").inner_text()
+    assert page.locator("#explanation").get_attribute("aria-live") == "polite"
+
+
 def test_screenshot_of_a_stage_page(page, tmp_path):
     page.set_viewport_size({"width": 1360, "height": 1000})
     page.goto("/stages/4/")

@@ -101,7 +101,7 @@ def draw(world, cluster, matrix) -> Picture:
     edges = _edges(nodes, matrix.allowed, target)
     count = sum(e.forward + e.backward for e in edges)
     description = (f"{len(nodes)} endpoints and {count} allowed directions of connection "
-                   f"over {', '.join(f'{p} {n}' for n, p in matrix.ports)}. The matrix lists them.")
+                   f"over {', '.join(f'{p} {n}' for n, p in matrix.ports)}. The list after the picture names each one.")
     return Picture(width, bottom + PAD, tuple(boxes), tuple(nodes), tuple(edges), description)
 
 
