@@ -23,12 +23,14 @@ POD_NET = ipaddress.ip_network("10.0.0.0/16")  # every pod IP; no ipBlock may re
 NAMESPACES = ("prod", "dev", "shop", "ops")
 NAMESPACE_LABELS = {"env": ("prod", "dev"), "team": ("a", "b")}
 POD_LABELS = {"app": ("web", "api", "db", "cache"), "tier": ("front", "back"), "role": ("blue", "green")}
-# (name, candidate numbers, protocol): one name may map to different numbers on
-# different pods, so named ports must be resolved per destination pod.
+# (name, candidate numbers, protocol): one name may map to different numbers and
+# protocols on different pods, so named ports must be resolved per destination pod.
 CONTAINER_PORTS = (
     ("http", (80, 8080), "TCP"),
     ("https", (443,), "TCP"),
     ("dns", (53,), "UDP"),
+    ("dns", (5353,), "TCP"),
+    ("metrics", (9102,), "UDP"),
     ("dns-tcp", (53,), "TCP"),
     ("metrics", (9090, 9100), "TCP"),
     ("db", (5432, 3306), "TCP"),
@@ -36,8 +38,8 @@ CONTAINER_PORTS = (
     ("stats", (8125, 9090), "UDP"),
     (None, (7000, 8080), "TCP"),
 )
-PORT_NAMES = tuple(name for name, _, _ in CONTAINER_PORTS if name) + ("nothing",)
-PORT_NUMBERS = (53, 80, 443, 3306, 3868, 5432, 7000, 8080, 8125, 9090, 9100)
+PORT_NAMES = tuple(dict.fromkeys(name for name, _, _ in CONTAINER_PORTS if name)) + ("nothing",)
+PORT_NUMBERS = (53, 80, 443, 3306, 3868, 5353, 5432, 7000, 8080, 8125, 9090, 9100, 9102)
 # Networks ipBlocks are drawn from, with the excepts a block needs so that no pod IP
 # falls inside it (whether an ipBlock matches a pod is up to the network plugin).
 IP_BASES = (
@@ -122,8 +124,9 @@ class _Generator:
         ports = []
         for port_name, numbers, protocol in self.rng.sample(CONTAINER_PORTS, self.rng.randint(0, 3)):
             number = self.rng.choice(numbers)
-            if any(p["containerPort"] == number and p.get("protocol", "TCP") == protocol for p in ports):
-                continue
+            if any(p["containerPort"] == number and p.get("protocol", "TCP") == protocol
+                   or port_name and p.get("name") == port_name for p in ports):
+                continue  # a pod's port names, and number-protocol pairs, are unique
             port = {"containerPort": number, "protocol": protocol}
             if port_name:
                 port = {"name": port_name, **port}
