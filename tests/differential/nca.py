@@ -55,12 +55,14 @@ def connectivity_maps(texts: dict[str, str], timeout: float = 600) -> dict[str, 
         scheme.write_text(yaml.safe_dump({"networkConfigList": configs, "queries": queries}))
         proc = subprocess.run([str(nca), "--scheme", str(scheme)], cwd=work,
                               capture_output=True, text=True, timeout=timeout)
+        if proc.returncode != 0:  # one refused config fails the whole batch
+            raise NcaError(f"nca failed (exit status {proc.returncode}):\n"
+                           f"{_tail(proc.stderr)}\n{_tail(proc.stdout)}")
         maps = {}
         for name in texts:
             out = work / f"{name}.txt"
-            if proc.returncode != 0 or not out.exists():
-                raise NcaError(f"nca failed on {name} (exit status {proc.returncode}):\n"
-                               f"{_tail(proc.stderr)}\n{_tail(proc.stdout)}")
+            if not out.exists():
+                raise NcaError(f"nca wrote no connectivity map for {name}:\n{_tail(proc.stderr)}")
             maps[name] = ConnectivityMap.parse(out.read_text())
         return maps
 
