@@ -126,14 +126,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Where the content lives (lessons, exercises, quiz bank).
 LESSONS_DIR = Path(os.environ.get("LESSONS_DIR", BASE_DIR / "lessons"))
 
-# Limits on learner YAML, checked before parsing (see trainer/netpol/limits.py).
-NETPOL_WEB_MAX_BYTES = env_int("NETPOL_WEB_MAX_BYTES", 64 * 1024)
-NETPOL_CLI_MAX_BYTES = env_int("NETPOL_CLI_MAX_BYTES", 4 * 1024 * 1024)
-NETPOL_MAX_DEPTH = env_int("NETPOL_MAX_DEPTH", 64)
-NETPOL_MAX_ALIASES = env_int("NETPOL_MAX_ALIASES", 100)
-NETPOL_MAX_NODES = env_int("NETPOL_MAX_NODES", 20_000)
-# The command line reads whole clusters (kubectl get -A -o yaml), so its node cap is larger.
-NETPOL_CLI_MAX_NODES = env_int("NETPOL_CLI_MAX_NODES", 500_000)
+# The engine's input limits (NETPOL_WEB_MAX_BYTES, ...) are read from the environment
+# by trainer/limits.py, so that `manage.py netpol` can use them before Django starts.
 
 LOGGING = {
     "version": 1,

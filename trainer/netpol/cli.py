@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .build import load_cluster
 from .evaluation import Analyzer
+from .files import read_bounded
 from .loading import CLI_LIMITS, Limits
 from .matrix import build_matrix, declared_ports
 from .objects import PROTOCOLS, Pod
@@ -35,6 +36,14 @@ class Arguments:
     json: bool = False
 
 
+def main(argv: list[str], limits: Limits = CLI_LIMITS) -> int:
+    """`netpol check ...` as a program: parse argv, run, return the exit status."""
+    parser = argparse.ArgumentParser(prog="manage.py netpol", description="Evaluate NetworkPolicies.")
+    add_arguments(parser)
+    return run(Arguments(**{k: v for k, v in vars(parser.parse_args(argv)).items() if k != "action"}),
+               limits=limits)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", required=True, metavar="check")
     check = sub.add_parser("check", help="evaluate NetworkPolicies against a cluster")
@@ -51,29 +60,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _read(path: str, stdin, limits: Limits) -> bytes:
-    """Read at most max_bytes + 1, so an oversized file costs no more than that."""
-    try:
-        if path == "-":
-            stream = getattr(stdin, "buffer", stdin)
-            data = stream.read(limits.max_bytes + 1)
-        else:
-            with open(path, "rb") as fh:
-                data = fh.read(limits.max_bytes + 1)
-    except OSError as exc:
-        raise InputError([Problem(f"cannot read: {exc.strerror or exc}", path)]) from None
-    if isinstance(data, str):
-        data = data.encode("utf-8", "surrogateescape")
-    if len(data) > limits.max_bytes:
-        raise InputError([Problem(f"file is larger than the limit of {limits.max_bytes} bytes", path)])
-    return data
+    return read_bounded(path, limits.max_bytes, stdin)
 
 
 def parse_port(text: str, where: str) -> tuple[int, str]:
-    number, _, protocol = text.partition("/")
-    protocol = (protocol or "TCP").upper()
+    number, slash, protocol = text.partition("/")
+    protocol = protocol.upper() if slash else "TCP"
     if protocol not in PROTOCOLS:
         raise UsageError(f"{where}: protocol {clip(protocol)} must be TCP, UDP or SCTP")
-    if not number.isdigit() or not 1 <= int(number) <= 65535:
+    # ASCII digits only: str.isdigit() and int() also take "٣" or "３" for 3.
+    if not (number.isascii() and number.isdigit()) or len(number) > 5 or not 1 <= int(number) <= 65535:
         raise UsageError(f"{where}: port {clip(number)} must be a number from 1 to 65535")
     return int(number), protocol
 
@@ -89,6 +85,17 @@ def _endpoint(analyzer: Analyzer, text: str, where: str):
         return analyzer.endpoint(text)
     except KeyError as exc:
         raise UsageError(f"{where}: {exc.args[0]}") from None
+
+
+def _resolve(analyzer: Analyzer, probes) -> list[tuple]:
+    """Probes -> (src, dst, port, protocol); each distinct name and port is parsed once."""
+    endpoints, ports, checks = {}, {}, []
+    for src, dst, port, where in probes:
+        a = endpoints.get(src) or endpoints.setdefault(src, _endpoint(analyzer, src, where))
+        b = endpoints.get(dst) or endpoints.setdefault(dst, _endpoint(analyzer, dst, where))
+        p = ports.get(port) or ports.setdefault(port, parse_port(port, where))
+        checks.append((a, b, *p))
+    return checks
 
 
 def read_probes(args, stdin, limits: Limits) -> list[tuple[str, str, str, str]]:
@@ -122,8 +129,7 @@ def run(args, stdout=None, stderr=None, stdin=None, limits: Limits = CLI_LIMITS)
         analyzer = Analyzer(cluster)
         externals = [_endpoint(analyzer, ip, f"--external {ip}") for ip in args.external]
         probes = read_probes(args, stdin, limits)
-        checks = [(_endpoint(analyzer, src, where), _endpoint(analyzer, dst, where),
-                   *parse_port(port, where)) for src, dst, port, where in probes]
+        checks = _resolve(analyzer, probes)
     except InputError as exc:
         for problem in exc.problems:
             print(problem, file=stderr)

@@ -77,9 +77,11 @@ class Manifest:
         """'NetworkPolicy prod/db-policy', as far as the object says."""
         meta = self.data.get("metadata")
         meta = meta if isinstance(meta, dict) else {}
-        name = meta.get("name") if isinstance(meta.get("name"), str) else "<unnamed>"
-        namespace = meta.get("namespace") if isinstance(meta.get("namespace"), str) else ""
-        kind = self.kind or "object"
+        # Names are echoed before they are validated: clipped and escaped, so that a
+        # megabyte name or a terminal escape sequence stays out of every message.
+        name = clip(meta["name"])[1:-1] if isinstance(meta.get("name"), str) else "<unnamed>"
+        namespace = clip(meta["namespace"])[1:-1] if isinstance(meta.get("namespace"), str) else ""
+        kind = clip(self.kind)[1:-1] or "object"
         if kind == "Namespace" or not namespace and kind not in ("NetworkPolicy", "Pod"):
             return f"{kind} {name}"
         return f"{kind} {namespace or 'default'}/{name}"
@@ -267,48 +269,54 @@ class _Builder:
         self._collection_tag(start)
         self._count(1, start.start_mark)
         items, nodes, height = [], 1, 1
+        get_event, node = self.parser.get_event, self._node  # hot loop: locals are faster
         while True:
-            event = self.parser.get_event()
-            if isinstance(event, yaml.SequenceEndEvent):
+            event = get_event()
+            if type(event) is yaml.SequenceEndEvent:
                 return items, nodes, height
-            value, n, h = self._node(event, path + (len(items),), depth + 1)
+            value, n, h = node(event, path + (len(items),), depth + 1)
             items.append(value)
             nodes += n
-            height = max(height, h + 1)
+            if h >= height:
+                height = h + 1
 
     def _mapping(self, start, path, depth):
         self._collection_tag(start)
         self._count(1, start.start_mark)
         result, nodes, height = {}, 1, 1
-        key_lines: dict[str, int] = {}
         merges = []
+        lines, get_event, node = self.lines, self.parser.get_event, self._node
         while True:
-            event = self.parser.get_event()
-            if isinstance(event, yaml.MappingEndEvent):
+            event = get_event()
+            if type(event) is yaml.MappingEndEvent:
                 break
             key, key_line = self._key(event)
             if key == "<<" and event.implicit[0] and not event.style:
-                value_event = self.parser.get_event()
-                value, n, h = self._node(value_event, path + ("<<",), depth + 1)
+                value_event = get_event()
+                value, n, h = node(value_event, path + ("<<",), depth + 1)
                 merges.append((value, value_event.start_mark))
                 nodes += n
                 height = max(height, h)  # merged keys land at this level, not below it
                 continue
-            if key in key_lines:
+            key_path = path + (key,)
+            if key in result:
                 raise _Refused(
-                    f"mapping key {clip(key)} already defined at line {key_lines[key]}",
+                    f"mapping key {clip(key)} already defined at line {lines[key_path]}",
                     event.start_mark)
-            key_lines[key] = key_line
-            self.lines[path + (key,)] = key_line
-            value, n, h = self._node(self.parser.get_event(), path + (key,), depth + 1)
+            lines[key_path] = key_line
+            value, n, h = node(get_event(), key_path, depth + 1)
             result[key] = value
             nodes += n
-            height = max(height, h + 1)
+            if h >= height:
+                height = h + 1
         for value, mark in merges:
             self._merge(result, value, mark)
         return result, nodes, height
 
     def _key(self, event):
+        if type(event) is yaml.ScalarEvent and event.tag is None and event.anchor is None:
+            self.nodes += 1  # the common case; the node cap is checked with the value
+            return event.value, event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent):
             anchored = self.anchors.get(event.anchor)
             if anchored is None or not isinstance(anchored[0], str):
