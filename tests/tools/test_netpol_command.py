@@ -153,3 +153,23 @@ def test_missing_file_and_oversized_file_exit_2(tmp_path):
     big.write_text("# " + "x" * (4 * 1024 * 1024) + "\n")
     out = netpol("-f", str(big))
     assert out.returncode == 2 and "larger than the limit" in out.stderr
+
+
+def test_the_management_command_answers_as_manage_py_does(files):
+    """manage.py runs netpol before Django starts; call_command goes through Django: same answer."""
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("netpol", "check", *files, "--external", "192.168.5.10", stdout=out)
+    assert out.getvalue() == netpol(*files, "--external", "192.168.5.10").stdout
+
+
+def test_limits_come_from_the_environment(files):
+    import os
+
+    env = {**os.environ, "NETPOL_CLI_MAX_BYTES": "100"}
+    out = subprocess.run([sys.executable, "manage.py", "netpol", "check", *files], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode == 2 and "larger than the limit of 100 bytes" in out.stderr
