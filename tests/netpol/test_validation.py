@@ -401,12 +401,12 @@ def test_a_port_number_is_between_1_and_65535(port):
 def test_a_protocol_is_tcp_udp_or_sctp():
     assert only(ingress_ports("{protocol: HTTP, port: 80}")) == (
         "spec.ingress[0].ports[0].protocol",
-        'Unsupported value: "HTTP": supported values: "SCTP", "TCP", "UDP"', 7)
+        'Unsupported value: "HTTP": supported values: "TCP", "UDP", "SCTP"', 7)
 
 
 def test_protocols_are_upper_case():
     assert only(ingress_ports("{protocol: tcp}"))[1] == (
-        'Unsupported value: "tcp": supported values: "SCTP", "TCP", "UDP"')
+        'Unsupported value: "tcp": supported values: "TCP", "UDP", "SCTP"')
 
 
 def test_end_port_is_at_least_port():
@@ -585,7 +585,7 @@ def test_peer_selectors_are_validated_too():
 
 def test_policy_types_are_ingress_or_egress():
     assert only(policy("podSelector: {}\npolicyTypes: [Ingress, egress]")) == (
-        "spec.policyTypes[1]", 'Unsupported value: "egress": supported values: "Egress", "Ingress"', 6)
+        "spec.policyTypes[1]", 'Unsupported value: "egress": supported values: "Ingress", "Egress"', 6)
 
 
 def test_no_more_than_two_policy_types():
@@ -699,11 +699,11 @@ def test_every_problem_of_a_document_comes_back_together_in_line_order():
         """)
     assert problems(text) == [
         ("spec.ingres", 'unknown field "spec.ingres"', 6),
-        ("spec.policyTypes[1]", 'Unsupported value: "Egres": supported values: "Egress", "Ingress"', 7),
+        ("spec.policyTypes[1]", 'Unsupported value: "Egres": supported values: "Ingress", "Egress"', 7),
         ("spec.ingress[0].from[0]", "Required value: must specify a peer", 10),
         ("spec.ingress[0].ports[0].endPort", "Invalid value: 79: must be greater than or equal to `port`", 12),
         ("spec.ingress[0].ports[1].protocol",
-         'Unsupported value: "HTTP": supported values: "SCTP", "TCP", "UDP"', 13),
+         'Unsupported value: "HTTP": supported values: "TCP", "UDP", "SCTP"', 13),
     ]
 
 

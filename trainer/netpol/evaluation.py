@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .compiled import CompiledCluster, ip_key, port_matches
 from .objects import PROTOCOLS, Cluster, ExternalHost, NetworkPolicy, Peer, Pod, Rule
+from .problems import clip
 
 Endpoint = Pod | ExternalHost
 
@@ -155,12 +156,12 @@ class Analyzer:
         if "/" in text:
             index = self.compiled.index_of.get(text)
             if index is None:
-                raise KeyError(f"no pod {text} in the cluster")
+                raise KeyError(f"no pod {clip(text)[1:-1]} in the cluster")
             return self.cluster.pods[index]
         try:
             ip = str(ipaddress.ip_address(text))
         except ValueError:
-            raise KeyError(f"{text!r} is neither namespace/pod nor an IP address") from None
+            raise KeyError(f"{clip(text)} is neither namespace/pod nor an IP address") from None
         return self._by_ip.get(ip) or ExternalHost(ip)
 
     # --- the verdict ----------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ECHO_LIMIT = 80
+PATH_PART_LIMIT = 40
 
 
 def clip(value, limit: int = ECHO_LIMIT) -> str:
@@ -46,11 +47,18 @@ class InputError(Exception):
 
 
 def format_path(path: tuple) -> str:
-    """('spec', 'ingress', 0, 'ports') -> 'spec.ingress[0].ports'."""
+    """('spec', 'ingress', 0, 'ports') -> 'spec.ingress[0].ports'.
+
+    A key is the user's text (an unknown field, a label key): each is clipped and
+    escaped like any echoed value, so a path stays short and printable.
+    """
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            part = str(part)
+            if len(part) > PATH_PART_LIMIT or not part.isascii() or not part.isprintable():
+                part = clip(part, PATH_PART_LIMIT)[1:-1]
+            out += f".{part}" if out else part
     return out

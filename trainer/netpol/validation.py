@@ -30,8 +30,12 @@ from .loading import Manifest
 from .problems import Problem, clip, format_path
 
 API_VERSIONS = {"NetworkPolicy": "networking.k8s.io/v1", "Pod": "v1", "Namespace": "v1"}
-PROTOCOLS = ("SCTP", "TCP", "UDP")  # sorted, as the API server lists them
-POLICY_TYPES = ("Egress", "Ingress")
+# Listed as the API server lists them: field.NotSupported keeps the order it is given,
+# ValidateNetworkPolicyPort and the policyTypes check give theirs, and a pod's container
+# ports give sets.List(supportedPortProtocols), which is sorted.
+PROTOCOLS = ("TCP", "UDP", "SCTP")
+POD_PROTOCOLS = ("SCTP", "TCP", "UDP")
+POLICY_TYPES = ("Ingress", "Egress")
 ANNOTATIONS_MAX_BYTES = 256 * 1024
 
 # --- a small schema of the fields we walk ---------------------------------------
@@ -189,7 +193,7 @@ def _walk(report: _Report, value, spec, path: tuple):
             if key in spec.fields:
                 _walk(report, item, spec.fields[key], path + (key,))
             elif spec.strict:
-                report.add(path + (key,), f'unknown field "{clip(format_path(path + (key,)))[1:-1]}"')
+                report.add(path + (key,), f'unknown field "{format_path(path + (key,))}"')  # parts clipped
     elif isinstance(spec, ListOf):
         if not isinstance(value, list):
             return report.add(path, f"Invalid type: expected a list, got {_type_name(value)}")
@@ -263,8 +267,17 @@ def _metadata(report: _Report, kind: str, meta):
     """ValidateObjectMeta, as far as it concerns an object being created."""
     meta = _obj(meta)
     name_rule = dns1123_label if kind == "Namespace" else dns1123_subdomain
+    generate = meta.get("generateName")
+    if isinstance(generate, str) and generate:
+        # NameIsDNSSubdomain/NameIsDNSLabel with prefix=true: maskTrailingDash, quirk and all.
+        masked = generate[:-2] + "a" if len(generate) > 1 and generate.endswith("-") else generate
+        for msg in name_rule(masked):
+            report.invalid(("metadata", "generateName"), generate, msg)
     name = meta.get("name")
-    if name is None or name == "":
+    if (name is None or name == "") and isinstance(generate, str) and generate:
+        # The API server would make up a name; kubectl apply refuses, and so do we.
+        report.required(("metadata", "name"), "generateName cannot be used with apply: give a name")
+    elif name is None or name == "":
         report.required(("metadata", "name"), "name or generateName is required")
     elif isinstance(name, str):
         for msg in name_rule(name):
@@ -414,8 +427,8 @@ def _pod(report: _Report, data: dict):
                 for msg in port_number(number) if number else ():
                     report.invalid(at + ("containerPort",), number, msg)
             protocol = port.get("protocol")
-            if isinstance(protocol, str) and protocol and protocol not in PROTOCOLS:
-                report.unsupported(at + ("protocol",), protocol, PROTOCOLS)
+            if isinstance(protocol, str) and protocol and protocol not in POD_PROTOCOLS:
+                report.unsupported(at + ("protocol",), protocol, POD_PROTOCOLS)
     status = _obj(data.get("status"))
     ips = [(("status", "podIP"), status.get("podIP"))]
     ips += [(("status", "podIPs", i, "ip"), _obj(e).get("ip")) for i, e in enumerate(_items(status.get("podIPs")))]

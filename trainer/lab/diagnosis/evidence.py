@@ -55,15 +55,24 @@ class Evidence:
     def answer_policies(self):
         return [p for p in self.cmp.learner.policies if p.source == self.cmp.source]
 
+    @cached_property
+    def _raw_by_key(self) -> dict:
+        found = {}
+        for m in self.cmp.manifests:  # the later of two with one name wins, as in the cluster
+            meta = m.data.get("metadata") or {}
+            if m.kind == "NetworkPolicy":
+                found[f"{meta.get('namespace') or 'default'}/{meta.get('name')}"] = m.data
+        return found
+
+    @cached_property
+    def policies_by_key(self) -> dict:
+        # Detectors look policies up per differing connection: a dict keeps a
+        # command-line answer of thousands of policies linear, not quadratic.
+        return {p.key: p for p in self.cmp.learner.policies}
+
     def raw(self, policy: NetworkPolicy) -> dict:
         """The policy's manifest as written (to tell a default from an explicit field)."""
-        found = {}
-        for m in self.cmp.manifests:
-            meta = m.data.get("metadata") or {}
-            if m.kind == "NetworkPolicy" and meta.get("name") == policy.name and \
-                    (meta.get("namespace") or "default") == policy.namespace:
-                found = m.data
-        return found
+        return self._raw_by_key.get(policy.key, {})
 
     def selects(self, policy: NetworkPolicy, pod: Pod) -> bool:
         compiled = self.cmp.learner_analyzer.compiled
@@ -71,4 +80,4 @@ class Evidence:
 
 
 def policy_named(ev, key: str) -> NetworkPolicy:
-    return next(p for p in ev.cmp.learner.policies if p.key == key)
+    return ev.policies_by_key[key]
