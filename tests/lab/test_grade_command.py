@@ -72,7 +72,7 @@ def test_an_exercise_file_path_is_accepted(solution):
 def test_an_unknown_exercise_exits_2_listing_the_known_ones(solution):
     status, out, err = run("no-such-exercise", solution("kind: List\n"))
     assert status == 2 and out == ""
-    assert "no exercise 'no-such-exercise'" in err and "and-peer" in err
+    assert 'no exercise "no-such-exercise"' in err and "and-peer" in err
 
 
 def test_a_broken_exercise_file_exits_2_naming_file_field_and_line(solution, tmp_path):

@@ -18,9 +18,15 @@ from .files import read_bounded
 from .loading import CLI_LIMITS, Limits
 from .matrix import build_matrix, declared_ports
 from .objects import PROTOCOLS, Pod
-from .problems import InputError, Problem, clip
+from .problems import InputError, clip
 
 MAX_PROBES = 1_000_000
+# The table without probes lists every ordered pair on every port: P pods declaring
+# P ports give P^3 rows. Past these caps the answer is refused with a pointer to --probes,
+# not printed for minutes (JSON rows carry an explanation each, so they cost more).
+MAX_TABLE_ROWS = 1_000_000
+MAX_JSON_ROWS = 100_000
+MAX_PROBLEMS_SHOWN = 100
 
 
 class UsageError(Exception):
@@ -68,8 +74,10 @@ def parse_port(text: str, where: str) -> tuple[int, str]:
     protocol = protocol.upper() if slash else "TCP"
     if protocol not in PROTOCOLS:
         raise UsageError(f"{where}: protocol {clip(protocol)} must be TCP, UDP or SCTP")
-    # ASCII digits only: str.isdigit() and int() also take "٣" or "３" for 3.
-    if not (number.isascii() and number.isdigit()) or len(number) > 5 or not 1 <= int(number) <= 65535:
+    # ASCII digits only: str.isdigit() and int() also take "٣" or "３" for 3; and a
+    # length check first, since int() refuses more than 4,300 digits with a ValueError.
+    if not (number.isascii() and number.isdigit()) or len(number.lstrip("0")) > 5 \
+            or not 1 <= int(number) <= 65535:
         raise UsageError(f"{where}: port {clip(number)} must be a number from 1 to 65535")
     return int(number), protocol
 
@@ -101,12 +109,17 @@ def _resolve(analyzer: Analyzer, probes) -> list[tuple]:
 def read_probes(args, stdin, limits: Limits) -> list[tuple[str, str, str, str]]:
     probes = [(src, dst, port, f"--probe {i + 1}") for i, (src, dst, port) in enumerate(args.probe)]
     if args.probes:
+        if args.probes == "-" and "-" in args.files:
+            raise UsageError("--probes -: standard input is already read by -f -")
         data = _read(args.probes, stdin, limits)
         try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise UsageError(f"{args.probes}: not UTF-8 text") from None
-        for number, line in enumerate(text.splitlines(), 1):
+            text = data.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise UsageError(f"{args.probes}:{line}: not UTF-8 text") from None
+        # Lines end at \n only, so the line numbers are those of an editor
+        # (str.splitlines would also break at \v, \f, \x1c and U+2028).
+        for number, line in enumerate(text.split("\n"), 1):
             line = line.strip()
             if not line or line.startswith("#"):
                 continue
@@ -130,9 +143,14 @@ def run(args, stdout=None, stderr=None, stdin=None, limits: Limits = CLI_LIMITS)
         externals = [_endpoint(analyzer, ip, f"--external {ip}") for ip in args.external]
         probes = read_probes(args, stdin, limits)
         checks = _resolve(analyzer, probes)
+        if not checks:
+            hosts = [e for e in externals if not isinstance(e, Pod)]
+            _check_table_size(analyzer, hosts, args.json)
     except InputError as exc:
-        for problem in exc.problems:
+        for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
             print(problem, file=stderr)
+        if len(exc.problems) > MAX_PROBLEMS_SHOWN:
+            print(f"... and {len(exc.problems) - MAX_PROBLEMS_SHOWN} more problems", file=stderr)
         return 2
     except UsageError as exc:
         print(exc, file=stderr)
@@ -142,7 +160,13 @@ def run(args, stdout=None, stderr=None, stdin=None, limits: Limits = CLI_LIMITS)
         return 2
     if checks:
         if args.json:
-            results = [analyzer.check(*c).as_dict() for c in checks]
+            verdicts: dict[tuple, dict] = {}  # a probe file may repeat a probe many times
+            results = []
+            for src, dst, port, protocol in checks:
+                key = (src.key, dst.key, port, protocol)
+                if key not in verdicts:
+                    verdicts[key] = analyzer.check(src, dst, port, protocol).as_dict()
+                results.append(verdicts[key])
             json.dump({"results": results}, stdout, indent=1)
             stdout.write("\n")
         else:
@@ -153,6 +177,19 @@ def run(args, stdout=None, stderr=None, stdin=None, limits: Limits = CLI_LIMITS)
         return 0
     _all_pairs(analyzer, [e for e in externals if not isinstance(e, Pod)], args.json, stdout)
     return 0
+
+
+def _check_table_size(analyzer: Analyzer, hosts, as_json: bool) -> None:
+    pods = len(analyzer.cluster.pods)
+    hosts = len({h.ip for h in hosts})
+    ports = len(declared_ports(analyzer.cluster))
+    rows = ports * (pods * (pods - 1) + 2 * pods * hosts)
+    limit = MAX_JSON_ROWS if as_json else MAX_TABLE_ROWS
+    if rows > limit:
+        raise UsageError(
+            f"the table would have {rows} rows ({pods} pods, {hosts} outside hosts, {ports} ports); "
+            f"the limit is {limit}{' with --json' if as_json else ''}: "
+            "name the connections to judge with --probe or --probes")
 
 
 def _all_pairs(analyzer: Analyzer, externals, as_json: bool, stdout) -> None:

@@ -5,14 +5,23 @@ nothing on stdout, when the exercise or the solution cannot be read.
 """
 
 import json
+import stat
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from trainer.catalog.exercises import ExerciseFileError, all_exercises, get_exercise, load_exercise_file
+from trainer.catalog.exercises import (
+    CONTENT_LIMITS,
+    ExerciseFileError,
+    all_exercises,
+    get_exercise,
+    load_exercise_file,
+)
 from trainer.lab.grading import grade
 from trainer.limits import cli_limits
+from trainer.netpol.files import read_bounded
+from trainer.netpol.problems import InputError, clip
 
 
 class Unreadable(Exception):
@@ -49,7 +58,8 @@ class Command(BaseCommand):
 
 def _exercise(name: str):
     path = Path(name)
-    if name.endswith((".yaml", ".yml")) or path.is_file() or "/" in name:
+    if name.endswith((".yaml", ".yml")) or "/" in name or _is_file(path):
+        _check_exercise_file(path)
         try:
             return load_exercise_file(path)
         except ExerciseFileError as exc:
@@ -58,24 +68,38 @@ def _exercise(name: str):
         return get_exercise(name)
     except KeyError:
         known = ", ".join(e.id for e in all_exercises())
-        raise Unreadable(f"no exercise {name!r}; the exercises are: {known}") from None
+        raise Unreadable(f"no exercise {clip(name)}; the exercises are: {known}") from None
     except ExerciseFileError as exc:
         raise Unreadable(f"the exercises cannot be loaded: {exc}") from None
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name too long for the file system, a NUL in it
+        return False
+
+
+def _check_exercise_file(path: Path) -> None:
+    """The catalog reads an exercise file whole: refuse what is not a small regular file
+    (/dev/zero, a FIFO, a directory) before it tries."""
+    shown = clip(str(path))[1:-1]
+    try:
+        info = path.stat()
+    except (OSError, ValueError) as exc:
+        raise Unreadable(f"{shown}: cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise Unreadable(f"{shown}: cannot be read: not a regular file")
+    if info.st_size > CONTENT_LIMITS.max_bytes:
+        raise Unreadable(f"{shown}: is larger than the limit of {CONTENT_LIMITS.max_bytes} bytes")
+
+
 def _solution(name: str, max_bytes: int) -> tuple[bytes, str]:
     try:
-        if name == "-":
-            data = sys.stdin.buffer.read(max_bytes + 1)
-            name = "<stdin>"
-        else:
-            with open(name, "rb") as fh:
-                data = fh.read(max_bytes + 1)
-    except OSError as exc:
-        raise Unreadable(f"cannot read {name}: {exc.strerror or exc}") from None
-    if len(data) > max_bytes:
-        raise Unreadable(f"{name} is larger than the limit of {max_bytes} bytes")
-    return data, name
+        data = read_bounded(name, max_bytes, sys.stdin)
+    except InputError as exc:
+        raise Unreadable(str(exc.problems[0])) from None
+    return data, "<stdin>" if name == "-" else name
 
 
 def _text(exercise, result) -> str:
