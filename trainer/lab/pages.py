@@ -9,11 +9,13 @@ from django.urls import reverse
 
 from trainer.catalog import stages
 from trainer.catalog.exercises import all_exercises
+from trainer.netpol.problems import Problem
 
 from .terminal import Scenario
 from .terminal.selectors import format_labels, format_selector
 
 LAB_GROUP = "Lab tasks"
+MAX_PROBLEMS_SHOWN = 50
 
 
 @lru_cache(maxsize=64)
@@ -66,7 +68,13 @@ class Result:
 
     @property
     def problems(self):
-        return self.grade.error.problems if self.grade is not None and self.grade.error else ()
+        """The YAML's problems, the first MAX_PROBLEMS_SHOWN of them and then how many more:
+        a 64 KiB answer can hold thousands, and the panel is for fixing the first few."""
+        found = self.grade.error.problems if self.grade is not None and self.grade.error else ()
+        if len(found) <= MAX_PROBLEMS_SHOWN:
+            return found
+        more = Problem(f"... and {len(found) - MAX_PROBLEMS_SHOWN} more problems; fix these first.")
+        return (*found[:MAX_PROBLEMS_SHOWN], more)
 
     @property
     def error_lines(self) -> str:
