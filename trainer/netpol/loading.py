@@ -404,35 +404,49 @@ def load_manifests(text: str | bytes, source: str = "<input>", limits: Limits = 
                 f"document {doc_index + 1} is a {_type_name(value)}, not a Kubernetes object "
                 "(a mapping with apiVersion and kind)", source, line=first_line))
             continue
-        if value.get("kind") == "List" or (
-                isinstance(value.get("kind"), str) and value["kind"].endswith("List")
-                and "items" in value):
-            items = value.get("items")
-            if items is None:
-                continue
-            if not isinstance(items, list):
-                problems.append(Problem("items must be a list", source, f"{value['kind']}",
-                                        "items", lines.get(("items",))))
-                continue
-            for i, item in enumerate(items):
-                if not isinstance(item, dict):
-                    problems.append(Problem(f"is a {_type_name(item)}, not an object", source,
-                                            value["kind"], f"items[{i}]", lines.get(("items", i))))
-                    continue
-                if "kind" not in item and value["kind"] != "List":
-                    # Typed lists from the raw API (PodList, NetworkPolicyList) omit
-                    # their items' kind and apiVersion: they are the list's.
-                    item["kind"] = value["kind"][: -len("List")]
-                    if "apiVersion" not in item and "apiVersion" in value:
-                        item["apiVersion"] = value["apiVersion"]
-                manifests.append(Manifest(item, source, lines, ("items", i)))
-        else:
-            manifests.append(Manifest(value, source, lines))
+        manifests += _objects(value, lines, (), source, problems)
         if len(manifests) > limits.max_objects:
             raise InputError([Problem(f"more than {limits.max_objects} objects", source)])
     if problems:
         raise InputError(problems)
     return manifests
+
+
+def _is_list(value: dict) -> bool:
+    kind = value.get("kind")
+    return kind == "List" or isinstance(kind, str) and kind.endswith("List") and "items" in value
+
+
+def _objects(value: dict, lines: dict, base: tuple, source: str, problems: list) -> list[Manifest]:
+    """A mapping as the objects it holds: itself, or a List's items, Lists inside Lists
+    included (kubectl flattens them all; skipping one would drop its policies unseen).
+    Nesting is bounded by the loader's depth cap."""
+    if not _is_list(value):
+        return [Manifest(value, source, lines, base)]
+    kind = value["kind"]
+    shown = clip(kind)[1:-1]
+    items = value.get("items")
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        at = base + ("items",)
+        problems.append(Problem("items must be a list", source, shown, format_path(at), lines.get(at)))
+        return []
+    found = []
+    for i, item in enumerate(items):
+        at = base + ("items", i)
+        if not isinstance(item, dict):
+            problems.append(Problem(f"is a {_type_name(item)}, not an object", source, shown,
+                                    format_path(at), lines.get(at)))
+            continue
+        if "kind" not in item and kind != "List":
+            # Typed lists from the raw API (PodList, NetworkPolicyList) omit
+            # their items' kind and apiVersion: they are the list's.
+            item["kind"] = kind[: -len("List")]
+            if "apiVersion" not in item and "apiVersion" in value:
+                item["apiVersion"] = value["apiVersion"]
+        found += _objects(item, lines, at, source, problems)
+    return found
 
 
 def _type_name(value) -> str:
