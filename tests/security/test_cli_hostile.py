@@ -289,6 +289,9 @@ def test_a_table_too_large_to_print_is_refused_with_a_way_out(tmp_path):
 def test_external_hosts_are_ipv4_addresses(cluster):
     refused(*check("-f", cluster, "--external", "::1"), '--external ::1: "::1" is neither')
     refused(*check("-f", cluster, "--external", "x" * 3000), "--external", "...")
+    refused(*check("-f", cluster, "--external", "prod/db"), "an outside host is an IPv4 address")
+    refused(*check("-f", cluster, "--external", "10.0.0.0/8"), "an outside host is an IPv4 address")
+    refused(*check("-f", cluster, "--external", "\x1b[31m"), "--external \\x1b[31m:")
 
 
 # --- grade ---------------------------------------------------------------------------------------

@@ -95,6 +95,13 @@ def _endpoint(analyzer: Analyzer, text: str, where: str):
         raise UsageError(f"{where}: {exc.args[0]}") from None
 
 
+def _external(analyzer: Analyzer, text: str):
+    where = f"--external {clip(text)[1:-1]}"
+    if "/" in text:  # a pod is in the table already; an outside host is an address
+        raise UsageError(f"{where}: an outside host is an IPv4 address, not a pod or a CIDR")
+    return _endpoint(analyzer, text, where)
+
+
 def _resolve(analyzer: Analyzer, probes) -> list[tuple]:
     """Probes -> (src, dst, port, protocol); each distinct name and port is parsed once."""
     endpoints, ports, checks = {}, {}, []
@@ -140,7 +147,7 @@ def run(args, stdout=None, stderr=None, stdin=None, limits: Limits = CLI_LIMITS)
                    for path in args.files]
         cluster = load_cluster(sources, limits)
         analyzer = Analyzer(cluster)
-        externals = [_endpoint(analyzer, ip, f"--external {ip}") for ip in args.external]
+        externals = [_external(analyzer, ip) for ip in args.external]
         probes = read_probes(args, stdin, limits)
         checks = _resolve(analyzer, probes)
         if not checks:
