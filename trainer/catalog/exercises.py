@@ -25,13 +25,12 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from trainer.netpol.build import load_cluster, load_policies
-from trainer.netpol.loading import Limits, parse_yaml
-from trainer.netpol.objects import PROTOCOLS, Cluster
-from trainer.netpol.problems import InputError, format_path
+from trainer.netpol.objects import Cluster
+from trainer.netpol.problems import InputError
 
-# Content is trusted more than a learner's input, but still read through the engine's
-# loader: generous limits, the same safe scalars and line numbers.
-CONTENT_LIMITS = Limits(max_bytes=1024 * 1024, max_nodes=200_000)
+from .fields import CONTENT_LIMITS, FieldReader, kind_name, problem_text
+from .probes import Probe, read_probe
+
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 FIELDS = {"id", "title", "task", "cluster", "starter", "solution", "expect", "externals",
           "require", "hints", "questions", "stage"}
@@ -45,18 +44,6 @@ QUESTION_CHECKS = ("count", "selected_by", "reaches", "reached_from", "policy_ty
 NONE_CHOICE = "None of them"
 POLICY_TYPE_CHOICES = {("Ingress",): "Ingress", ("Egress",): "Egress",
                        ("Ingress", "Egress"): "Ingress and Egress"}
-
-
-@dataclass(frozen=True)
-class Probe:
-    src: str
-    dst: str
-    port: int
-    protocol: str
-    allowed: bool
-
-    def describe(self) -> str:
-        return f"{self.src} -> {self.dst} on {self.protocol} {self.port}"
 
 
 @dataclass(frozen=True)
@@ -124,67 +111,28 @@ class ExerciseFileError(ValueError):
 
     def __init__(self, path, field: str, line: int | None, message: str):
         self.path, self.field, self.line = str(path), field, line
-        where = f"{self.path}:{line}" if line else self.path
-        super().__init__(f"{where}: {field}: {message}" if field else f"{where}: {message}")
+        super().__init__(problem_text(self.path, line, field, message))
 
 
-class _Reader:
-    """Typed access to one file's fields, raising ExerciseFileError with the line."""
+class _Reader(FieldReader):
+    """Stops at the first problem: a broken exercise file is refused whole, by ExerciseFileError."""
 
-    def __init__(self, path: Path, lines: dict):
-        self.path, self.lines = path, lines
+    def report(self, line, field, message, who=""):
+        raise ExerciseFileError(self.name, field, line, message)
 
     def line(self, path: tuple) -> int | None:
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.lines.get(())
+        # A field missing at the top is reported at the file's first field.
+        return super().line(path) or self.lines.get(())
 
-    def fail(self, path: tuple, message: str):
-        raise ExerciseFileError(self.path, format_path(path), self.line(path), message)
-
-    def text(self, data: dict, path: tuple, required=True, empty_ok=False) -> str:
-        value = data.get(path[-1])
-        if value is None:
-            if required:
-                self.fail(path, "is required")
-            return ""
-        if not isinstance(value, str):
-            self.fail(path, f"must be text, not {type(value).__name__}")
-        if not value.strip() and not empty_ok:
-            self.fail(path, "must not be empty")
-        return value
-
-    def items(self, data: dict, path: tuple, kind=None) -> list:
-        value = data.get(path[-1])
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.fail(path, "must be a list")
-        if kind is not None:
-            for i, item in enumerate(value):
-                if not isinstance(item, kind) or isinstance(item, bool) and kind is not bool:
-                    self.fail(path + (i,), f"must be {_kind_name(kind)}")
-        return value
-
-    def embedded_problem(self, path: tuple, error: InputError):
-        """A problem inside an embedded YAML block, moved to the line in the file."""
-        first = error.problems[0]
-        start = self.line(path) or 0
-        line = start + first.line if first.line else start
-        message = "; ".join(_strip_source(p) for p in error.problems[:3])
+    def fail_embedded(self, path: tuple, error: InputError):
+        """One message at the first problem's line, naming up to three of the block's problems."""
+        message = "; ".join(_in_block(p) for p in error.problems[:3])
         if len(error.problems) > 3:
             message += f" (and {len(error.problems) - 3} more)"
-        raise ExerciseFileError(self.path, format_path(path), line, message)
+        self.fail(path, message, self.embedded_line(path, error.problems[0]))
 
 
-def _kind_name(kind) -> str:
-    return {str: "text", int: "a whole number", dict: "a mapping", bool: "true or false"}.get(
-        kind, kind.__name__)
-
-
-def _strip_source(problem) -> str:
+def _in_block(problem) -> str:
     parts = [p for p in (problem.obj, problem.path, problem.message) if p]
     if problem.line:
         parts.insert(0, f"line {problem.line} of the block")
@@ -193,51 +141,45 @@ def _strip_source(problem) -> str:
 
 def load_exercise_file(path) -> Exercise:
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ExerciseFileError(path, "", None, f"cannot be read: {exc.strerror}") from None
-    try:
-        docs = parse_yaml(raw, str(path), CONTENT_LIMITS)
-    except InputError as exc:
-        problem = exc.problems[0]
-        raise ExerciseFileError(path, "", problem.line, problem.message) from None
-    docs = [d for d in docs if d[0] is not None]
-    if len(docs) != 1 or not isinstance(docs[0][0], dict):
-        raise ExerciseFileError(path, "", None, "must hold one YAML mapping (id, title, task, ...)")
-    data, lines, _ = docs[0]
-    r = _Reader(path, lines)
+    r, data = _Reader.read(path, str(path))
+    if not isinstance(data, dict):
+        r.fail((), f"must be a mapping (id, title, task, ...), not {kind_name(data)}")
     for key in data:
         if key not in FIELDS:
             r.fail((key,), f"unknown field (expected one of {', '.join(sorted(FIELDS))})")
 
-    exercise_id = r.text(data, ("id",))
+    exercise_id = r.field(data, ("id",), str)
     if not SLUG.fullmatch(exercise_id):
         r.fail(("id",), f"{exercise_id!r} must be a slug: lowercase letters, digits and dashes")
-    title = r.text(data, ("title",)).strip()
-    task = r.text(data, ("task",))
-    cluster_text = r.text(data, ("cluster",))
+    title = r.field(data, ("title",), str).strip()
+    task = r.field(data, ("task",), str)
+    cluster_text = r.field(data, ("cluster",), str)
     try:
         cluster = load_cluster([(cluster_text, "cluster")], CONTENT_LIMITS)
     except InputError as exc:
-        r.embedded_problem(("cluster",), exc)
+        r.fail_embedded(("cluster",), exc)
     if not cluster.pods:
         r.fail(("cluster",), "holds no Pod; an exercise needs pods to reach")
 
-    starter = r.text(data, ("starter",), required=False, empty_ok=True)
-    solution = r.text(data, ("solution",), required=False)
+    starter = r.field(data, ("starter",), str, required=False, blank=True) or ""
+    solution = r.field(data, ("solution",), str, required=False) or ""
     for key, text in (("starter", starter), ("solution", solution)):
         if text.strip():
             _check_answer_text(r, key, text)
 
     externals = tuple(_externals(r, data, cluster))
     known = {p.key for p in cluster.pods} | set(externals)
-    expect = tuple(_probe(r, ("expect", i), item, known)
+
+    def check_end(name, path):
+        if name not in known:
+            r.fail(path, f"{name!r} is neither a pod of the cluster (namespace/name) nor one of externals")
+
+    expect = tuple(read_probe(r, item, ("expect", i), check_end)
                    for i, item in enumerate(r.items(data, ("expect",), dict)))
     require = tuple(_requirement(r, ("require", i), item)
                     for i, item in enumerate(r.items(data, ("require",), dict)))
     hints = tuple(h.strip() for h in r.items(data, ("hints",), str))
-    questions = tuple(_question(r, ("questions", i), item, cluster, known)
+    questions = tuple(_question(r, ("questions", i), item, cluster, check_end)
                       for i, item in enumerate(r.items(data, ("questions",), dict)))
     ids = [q.id for q in questions]
     if len(set(ids)) != len(ids):
@@ -245,9 +187,8 @@ def load_exercise_file(path) -> Exercise:
     if not solution.strip() and not expect:
         r.fail(("solution",), "an exercise needs a solution or expect probes to grade against")
 
-    stage = data.get("stage")
-    if stage is not None and (not isinstance(stage, int) or isinstance(stage, bool)
-                              or not 1 <= stage <= 6):
+    stage = r.field(data, ("stage",), int, required=False)
+    if stage is not None and not 1 <= stage <= 6:
         r.fail(("stage",), "must be a stage number from 1 to 6")
 
     return Exercise(
@@ -261,7 +202,7 @@ def _check_answer_text(r: _Reader, key: str, text: str):
     try:
         answer = load_policies(text, key, CONTENT_LIMITS)
     except InputError as exc:
-        r.embedded_problem((key,), exc)
+        r.fail_embedded((key,), exc)
     others = [p for p in answer.ignored] + [f"Pod {p.key}" for p in answer.pods]
     others += [f"Namespace {n.name}" for n in answer.namespaces.values() if n.declared]
     if others:
@@ -280,62 +221,23 @@ def _externals(r: _Reader, data: dict, cluster: Cluster):
         yield str(ip)
 
 
-def _port(r: _Reader, path: tuple, value) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 65535:
-        r.fail(path, "must be a port number from 1 to 65535")
-    return value
-
-
-def _protocol(r: _Reader, path: tuple, value) -> str:
-    value = "TCP" if value is None else value
-    if value not in PROTOCOLS:
-        r.fail(path, f"must be one of {', '.join(PROTOCOLS)}")
-    return value
-
-
-def _endpoint(r: _Reader, path: tuple, value, known: set) -> str:
-    if value not in known:
-        r.fail(path, f"{value!r} is neither a pod of the cluster (namespace/name) nor one of externals")
-    return value
-
-
-def _probe(r: _Reader, path: tuple, item: dict, known: set) -> Probe:
-    extra = set(item) - {"from", "to", "port", "protocol", "allowed"}
-    if extra:
-        r.fail(path + (sorted(extra)[0],), "unknown field (expected from, to, port, protocol, allowed)")
-    allowed = item.get("allowed")
-    if not isinstance(allowed, bool):
-        r.fail(path + ("allowed",), "must be true or false")
-    return Probe(
-        src=_endpoint(r, path + ("from",), item.get("from"), known),
-        dst=_endpoint(r, path + ("to",), item.get("to"), known),
-        port=_port(r, path + ("port",), item.get("port")),
-        protocol=_protocol(r, path + ("protocol",), item.get("protocol")),
-        allowed=allowed,
-    )
-
-
 def _requirement(r: _Reader, path: tuple, item: dict) -> Requirement:
     kind = item.get("kind", "NetworkPolicy")
     if kind != "NetworkPolicy":
         r.fail(path + ("kind",), "only NetworkPolicy can be required")
-    name = item.get("name")
-    if not isinstance(name, str) or not name:
-        r.fail(path + ("name",), "is required")
-    namespace = item.get("namespace") or "default"
-    if not isinstance(namespace, str):
-        r.fail(path + ("namespace",), "must be text")
+    name = r.field(item, path + ("name",), str)
+    namespace = r.field(item, path + ("namespace",), str, required=False) or "default"
     return Requirement(kind, namespace, name)
 
 
-def _question(r: _Reader, path: tuple, item: dict, cluster: Cluster, known: set) -> Question:
+def _question(r: _Reader, path: tuple, item: dict, cluster: Cluster, check_end) -> Question:
     for key in item:
         if key not in QUESTION_FIELDS:
             r.fail(path + (key,), f"unknown field (expected {', '.join(sorted(QUESTION_FIELDS))})")
-    qid = r.text(item, path + ("id",))
+    qid = r.field(item, path + ("id",), str)
     if not SLUG.fullmatch(qid):
         r.fail(path + ("id",), f"{qid!r} must be a slug")
-    prompt = r.text(item, path + ("prompt",)).strip()
+    prompt = r.field(item, path + ("prompt",), str).strip()
     choices = r.items(item, path + ("choices",), str)
     if len(choices) < 2:
         r.fail(path + ("choices",), "needs at least two choices")
@@ -347,17 +249,15 @@ def _question(r: _Reader, path: tuple, item: dict, cluster: Cluster, known: set)
     for i, a in enumerate(answers):
         if not 0 <= a < len(choices):
             r.fail(path + ("answers", i), f"{a} is not an index of choices (0 to {len(choices) - 1})")
-    explanation = r.text(item, path + ("explanation",), required=False).strip()
-    check = item.get("check")
+    explanation = (r.field(item, path + ("explanation",), str, required=False) or "").strip()
+    check = r.field(item, path + ("check",), dict, required=False)
     if check is not None:
-        _check_question_check(r, path + ("check",), check, choices, cluster, known)
+        _check_question_check(r, path + ("check",), check, choices, cluster, check_end)
     return Question(qid, prompt, tuple(choices), frozenset(answers), explanation,
                     tuple(sorted((check or {}).items())))
 
 
-def _check_question_check(r, path, check, choices, cluster: Cluster, known: set):
-    if not isinstance(check, dict):
-        r.fail(path, "must be a mapping")
+def _check_question_check(r: _Reader, path, check: dict, choices, cluster: Cluster, check_end):
     kinds = [k for k in QUESTION_CHECKS if k in check]
     if len(kinds) != 1:
         r.fail(path, f"needs exactly one of {', '.join(QUESTION_CHECKS)}")
@@ -374,16 +274,17 @@ def _check_question_check(r, path, check, choices, cluster: Cluster, known: set)
         if kind == "policy_types" and not set(choices) <= set(POLICY_TYPE_CHOICES.values()):
             r.fail(path, f"choices must be among {', '.join(POLICY_TYPE_CHOICES.values())}")
         if kind == "selected_by":
+            pods = {p.key for p in cluster.pods}
             for c in choices:
-                if c != NONE_CHOICE:
-                    _endpoint(r, path, c, {p.key for p in cluster.pods})
+                if c != NONE_CHOICE and c not in pods:
+                    r.fail(path, f"{c!r} is not a pod of the cluster (namespace/name)")
     else:
-        _endpoint(r, path + (kind,), check[kind], known)
-        _port(r, path + ("port",), check.get("port"))
-        _protocol(r, path + ("protocol",), check.get("protocol"))
+        check_end(check[kind], path + (kind,))
+        r.port(check, path + ("port",))
+        r.protocol(check, path + ("protocol",))
         for c in choices:
             if c != NONE_CHOICE:
-                _endpoint(r, path, c, known)
+                check_end(c, path)
 
 
 def exercises_dir() -> Path:

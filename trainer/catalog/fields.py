@@ -1,9 +1,11 @@
-"""Typed access to the fields of one content file, collecting problems with their lines.
+"""Reading one content file, and typed access to its fields, each problem with its line.
 
-The file is read with the engine's loader (trainer.netpol.loading.parse_yaml),
-which keeps the line of every field; each problem becomes one line of the form
+Every lesson, exercise and quiz file is read the same way: with the engine's
+loader (trainer.netpol.loading.parse_yaml) under CONTENT_LIMITS, which keeps the
+line of every field. Each problem becomes one line of the form
 "lessons/stages/stage-3.yaml:27: claims.guide.probes[0].port: must be a number, not text".
-Reading goes on after a problem so that one run of `manage.py check` lists them all.
+A FieldReader collects them, so that one run of `manage.py check` lists them all;
+a subclass may override report() to stop at the first instead.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 from pathlib import Path
 
 from trainer.netpol.loading import Limits, parse_yaml
+from trainer.netpol.objects import PROTOCOLS
 from trainer.netpol.problems import InputError, Problem, format_path
 
 # Our own content, trusted more than a learner's input, but read the same safe way: generous
@@ -29,6 +32,21 @@ def kind_name(value_or_kind) -> str:
     return _KIND_NAMES.get(kind, kind.__name__)
 
 
+def problem_text(name: str, line: int | None, field: str, message: str, who: str = "") -> str:
+    """'name:line: who: field: message', leaving out the parts that are not known."""
+    where = f"{name}:{line}" if line else name
+    return ": ".join(part for part in (where, who, field, message) if part)
+
+
+def _mismatch(value, kind, blank: bool = False) -> str | None:
+    """What is wrong with value as a `kind` (a bool is no number; blank text is empty), or None."""
+    if not isinstance(value, kind) or kind is int and isinstance(value, bool):
+        return f"must be {kind_name(kind)}, not {kind_name(value)}"
+    if isinstance(value, str) and not blank and not value.strip():
+        return "is empty"
+    return None
+
+
 class FieldReader:
     """One file's problems, each named by file, line and field path (a tuple, e.g. ("body", 2, "note"))."""
 
@@ -43,15 +61,13 @@ class FieldReader:
         """(reader, the file's single document or None); a file that cannot be read or parsed is a problem."""
         reader = cls(name)
         try:
-            text = path.read_text(encoding="utf-8")
+            raw = path.read_bytes()
         except OSError as exc:
             reader.fail((), f"cannot be read ({exc.strerror})")
             return reader, None
-        except UnicodeDecodeError as exc:
-            reader.fail((), f"is not UTF-8 text (byte {exc.start})")
-            return reader, None
         try:
-            docs = [d for d in parse_yaml(text, name, CONTENT_LIMITS) if d[0] is not None]
+            # Bytes, not text: the engine names the line of a byte that is not UTF-8.
+            docs = [d for d in parse_yaml(raw, name, CONTENT_LIMITS) if d[0] is not None]
         except InputError as exc:
             for problem in exc.problems:
                 reader.fail((), problem.message, problem.line)
@@ -63,7 +79,7 @@ class FieldReader:
             reader.fail((), "is empty")
             return reader, None
         data, lines, _ = docs[0]
-        return cls(name, lines, text), data
+        return cls(name, lines, raw.decode("utf-8")), data
 
     # --- lines and messages --------------------------------------------------------
 
@@ -75,47 +91,73 @@ class FieldReader:
             path = path[:-1]
         return None
 
-    def fail(self, path: tuple, message: str, line: int | None = None) -> None:
-        line = line if line is not None else self.line(path)
-        where = f"{self.name}:{line}" if line else self.name
-        field = format_path(path)
-        self.problems.append(f"{where}: {field}: {message}" if field else f"{where}: {message}")
+    def fail(self, path: tuple, message: str, line: int | None = None, who: str = "") -> None:
+        """A problem with the field at path, on its line unless `line` says otherwise."""
+        self.report(line if line is not None else self.line(path), format_path(path), message, who)
 
-    def fail_embedded(self, path: tuple, problem: Problem) -> None:
-        """A problem the engine found in YAML held in a text field, moved to its line in this file."""
+    def report(self, line: int | None, field: str, message: str, who: str = "") -> None:
+        self.problems.append(problem_text(self.name, line, field, message, who))
+
+    def embedded_line(self, path: tuple, problem: Problem) -> int | None:
+        """The line in this file of a problem the engine found in YAML held in the text field at path."""
         start = self.line(path)
-        line = None
-        if start is not None and problem.line is not None:
-            # A block scalar ("yaml: |") starts on the line after its key; inline text on the key's line.
-            key_text = self.text_lines[start - 1] if 0 < start <= len(self.text_lines) else ""
-            line = start + problem.line - (0 if _BLOCK_SCALAR.fullmatch(key_text) else 1)
-        detail = ": ".join(p for p in (problem.obj, problem.path, problem.message) if p)
-        self.fail(path, detail, line or start)
+        if start is None or problem.line is None:
+            return start
+        # A block scalar ("yaml: |") starts on the line after its key; inline text on the key's line.
+        key_text = self.text_lines[start - 1] if 0 < start <= len(self.text_lines) else ""
+        return start + problem.line - (0 if _BLOCK_SCALAR.fullmatch(key_text) else 1)
+
+    def fail_embedded(self, path: tuple, error: InputError) -> None:
+        """Each problem the engine found in YAML held in a text field, moved to its line in this file."""
+        for problem in error.problems:
+            detail = ": ".join(p for p in (problem.obj, problem.path, problem.message) if p)
+            self.fail(path, detail, self.embedded_line(path, problem))
 
     # --- typed fields --------------------------------------------------------------
 
-    def field(self, data, path: tuple, kind, required: bool = True):
-        """data[path[-1]] if it is of `kind` (and, for text, not blank); None after noting the problem."""
+    def field(self, data, path: tuple, kind, required: bool = True, blank: bool = False):
+        """data[path[-1]] if it is of `kind` (and, for text, not blank unless `blank`); else None,
+        after noting the problem."""
         key = path[-1]
         if not isinstance(data, dict) or data.get(key) is None:
             if required:
                 self.fail(path, "is missing")
             return None
         value = data[key]
-        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
-            self.fail(path, f"must be {kind_name(kind)}, not {kind_name(value)}")
-            return None
-        if isinstance(value, str) and not value.strip():
-            self.fail(path, "is empty")
+        problem = _mismatch(value, kind, blank)
+        if problem:
+            self.fail(path, problem)
             return None
         return value
 
-    def strings(self, data, path: tuple, required: bool = True) -> tuple[str, ...]:
+    def items(self, data, path: tuple, kind, required: bool = False) -> list:
+        """data[path[-1]] as a list whose items are all of `kind` (text not blank); [] when absent
+        or after noting each bad item."""
         items = self.field(data, path, list, required)
         if items is None:
-            return ()
-        bad = [i for i, item in enumerate(items) if not isinstance(item, str) or not item.strip()]
-        for i in bad:
-            self.fail(path + (i,), f"must be non-empty text, not {kind_name(items[i])}"
-                      if not isinstance(items[i], str) else "is empty")
-        return tuple(items) if not bad else ()
+            return []
+        bad = [(i, _mismatch(item, kind)) for i, item in enumerate(items)]
+        for i, problem in bad:
+            if problem:
+                self.fail(path + (i,), problem)
+        return [] if any(problem for _, problem in bad) else items
+
+    def strings(self, data, path: tuple, required: bool = True) -> tuple[str, ...]:
+        return tuple(self.items(data, path, str, required))
+
+    def port(self, data, path: tuple, required: bool = True) -> int | None:
+        value = self.field(data, path, int, required)
+        if value is not None and not 1 <= value <= 65535:
+            self.fail(path, f"must be a port number from 1 to 65535, not {value}")
+            return None
+        return value
+
+    def protocol(self, data, path: tuple, required: bool = False) -> str | None:
+        """TCP, UDP or SCTP; TCP when left out and not required."""
+        if not required and isinstance(data, dict) and data.get(path[-1]) is None:
+            return "TCP"
+        value = self.field(data, path, str, required)
+        if value is not None and value not in PROTOCOLS:
+            self.fail(path, f"must be one of {', '.join(PROTOCOLS)}")
+            return None
+        return value

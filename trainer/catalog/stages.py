@@ -19,10 +19,11 @@ from pathlib import Path
 from django.conf import settings
 
 from trainer.netpol.build import load_cluster, load_policies
-from trainer.netpol.objects import PROTOCOLS, Cluster
+from trainer.netpol.objects import Cluster
 from trainer.netpol.problems import InputError, format_path
 
 from .fields import CONTENT_LIMITS, FieldReader, kind_name
+from .probes import Probe, read_probe
 
 STAGE_COUNT = 6
 BLOCK_KINDS = ("p", "note", "warning", "list", "table")
@@ -48,15 +49,6 @@ class Block:
     caption: str = ""
     header: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()
-
-
-@dataclass(frozen=True)
-class Probe:
-    src: str
-    dst: str
-    port: int
-    protocol: str
-    allowed: bool
 
 
 @dataclass(frozen=True)
@@ -204,11 +196,9 @@ def _scenario(root: Path, item, at: tuple, reader: FieldReader) -> Scenario | No
     if focus_data is not None:
         fw = at + ("focus",)
         pod = reader.field(focus_data, fw + ("pod",), str)
-        port = reader.field(focus_data, fw + ("port",), int)
-        protocol = reader.field(focus_data, fw + ("protocol",), str)
+        port = reader.port(focus_data, fw + ("port",))
+        protocol = reader.protocol(focus_data, fw + ("protocol",), required=True)
         label = reader.field(focus_data, fw + ("label",), str)
-        if protocol is not None and protocol not in PROTOCOLS:
-            reader.fail(fw + ("protocol",), f"must be one of {', '.join(PROTOCOLS)}")
         focus = Focus(str(pod), port or 0, str(protocol), str(label))
     cluster = None
     if cluster_file is not None:
@@ -282,8 +272,7 @@ def _load_stage(path: Path, number: int, scenarios: list[Scenario], complete: bo
             namespace = scenarios[0].apply_namespace if scenarios else "default"
             load_policies(text, source=path.name, limits=CONTENT_LIMITS, namespace=namespace)
         except InputError as exc:
-            for problem in exc.problems:
-                reader.fail_embedded(("yaml",), problem)
+            reader.fail_embedded(("yaml",), exc)
     claims = _claims(reader.field(data, ("claims",), dict), scenarios, complete, reader)
     problems += reader.problems
     if reader.problems:
@@ -343,7 +332,7 @@ def _claims(data, scenarios: list[Scenario], complete: bool, reader: FieldReader
         known = {p.key for p in scenario.cluster.pods} | {e.ip for e in scenario.externals}
 
         def check_end(name, path, slug=slug, known=known):
-            if name is not None and name not in known:
+            if name not in known:
                 reader.fail(path, f"{name!r} is no pod or outside host of scenario {slug}")
 
         reaches = reader.strings(item, at + ("reaches_db",))
@@ -359,18 +348,7 @@ def _claims(data, scenarios: list[Scenario], complete: bool, reader: FieldReader
                 if parsed and dst in known:
                     db_reaches.add((dst, *parsed[0]))
             db_reaches = frozenset(db_reaches)
-        probes = []
-        for i, raw in enumerate(reader.field(item, at + ("probes",), list, required=False) or ()):
-            pw = at + ("probes", i)
-            src = reader.field(raw, pw + ("from",), str)
-            dst = reader.field(raw, pw + ("to",), str)
-            port = reader.field(raw, pw + ("port",), int)
-            protocol = reader.field(raw, pw + ("protocol",), str, required=False) or "TCP"
-            if protocol not in PROTOCOLS:
-                reader.fail(pw + ("protocol",), f"must be one of {', '.join(PROTOCOLS)}")
-            allowed = reader.field(raw, pw + ("allowed",), bool)
-            check_end(src, pw + ("from",))
-            check_end(dst, pw + ("to",))
-            probes.append(Probe(src, dst, port, protocol, allowed))
+        probes = [read_probe(reader, raw, at + ("probes", i), check_end)
+                  for i, raw in enumerate(reader.field(item, at + ("probes",), list, required=False) or ())]
         claims[slug] = Claims(frozenset(reaches), db_reaches, tuple(probes))
     return claims
