@@ -315,6 +315,19 @@ def test_a_name_is_required():
     assert only(text) == ("metadata.name", "Required value: name or generateName is required", 3)
 
 
+def test_generate_name_is_a_dns_subdomain_prefix():
+    # NameIsDNSSubdomain(prefix=true) masks a trailing '-' (maskTrailingDash), so "db-" is fine.
+    text = policy().replace("name: p,", "name: p, generateName: db-policy-,")
+    assert load_cluster([(text, "t.yaml")]).policies[0].name == "p"
+    text = policy().replace("name: p,", "name: p, generateName: DB_,")
+    assert only(text) == ("metadata.generateName", f'Invalid value: "DB_": {SUBDOMAIN_MSG}', 3)
+
+
+def test_generate_name_alone_is_refused_as_kubectl_apply_refuses_it():
+    text = policy().replace("name: p,", "generateName: db-,")
+    assert only(text) == ("metadata.name", "Required value: generateName cannot be used with apply: give a name", 3)
+
+
 def test_a_policy_name_is_a_dns_subdomain():
     text = policy().replace("name: p,", "name: DB_Policy,")
     assert only(text) == ("metadata.name", f'Invalid value: "DB_Policy": {SUBDOMAIN_MSG}', 3)
@@ -402,6 +415,13 @@ def test_a_protocol_is_tcp_udp_or_sctp():
     assert only(ingress_ports("{protocol: HTTP, port: 80}")) == (
         "spec.ingress[0].ports[0].protocol",
         'Unsupported value: "HTTP": supported values: "TCP", "UDP", "SCTP"', 7)
+
+
+def test_supported_values_are_listed_as_the_api_server_lists_them():
+    # field.NotSupported keeps the order each check gives: TCP, UDP, SCTP for a policy's
+    # port; Ingress, Egress for policyTypes; a pod's ports use the sorted sets.List.
+    assert only(ingress_ports("{protocol: ICMP}"))[1].endswith('"TCP", "UDP", "SCTP"')
+    assert only(policy("podSelector: {}\npolicyTypes: [All]"))[1].endswith('"Ingress", "Egress"')
 
 
 def test_protocols_are_upper_case():
