@@ -72,3 +72,14 @@ def test_an_unknown_pod_is_named_escaped_and_clipped():
         with pytest.raises(KeyError) as exc:
             analyzer.endpoint(spec)
         assert len(exc.value.args[0]) < 200 and "\x1b" not in exc.value.args[0]
+
+
+def test_an_explanation_names_ten_isolating_policies_and_counts_the_rest():
+    pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: db, namespace: prod}\nstatus: {podIP: 10.0.0.1}\n"
+    policies = "".join(f"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+                       f"metadata: {{name: p{i}, namespace: prod}}\nspec: {{podSelector: {{}}}}\n"
+                       for i in range(300))
+    verdict = Analyzer(load_cluster([(pod + policies, "t.yaml")])).check("10.9.9.9", "prod/db", 80)
+    assert not verdict.allowed
+    assert "isolated by prod/p0, prod/p1," in verdict.ingress.text and "and 290 more" in verdict.ingress.text
+    assert len(verdict.explanation) < 2000

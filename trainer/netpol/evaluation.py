@@ -19,6 +19,7 @@ from .problems import clip
 
 Endpoint = Pod | ExternalHost
 
+NAMED_POLICIES = 10  # isolating policies an explanation names before it counts the rest
 IPBLOCK_NOTE = ("whether an ipBlock also matches pod IPs depends on the network plugin; "
                 "the trainer matches by IP")
 
@@ -60,7 +61,9 @@ class Side:
         if not self.isolated:
             return (f"{who}: not isolated (no policy selects it for "
                     f"{self.direction.lower()}), so it is allowed.")
-        by = ", ".join(self.policies)
+        by = ", ".join(self.policies[:NAMED_POLICIES])
+        if len(self.policies) > NAMED_POLICIES:  # a namespace of thousands: name a few
+            by += f" and {len(self.policies) - NAMED_POLICIES} more"
         if self.match is not None:
             return f"{who}: isolated by {by}; allowed by {self.match.text}."
         if self.miss is not None:
