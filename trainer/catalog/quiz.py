@@ -43,11 +43,9 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
-from trainer.netpol.loading import Limits, parse_yaml
-from trainer.netpol.objects import PROTOCOLS
-from trainer.netpol.problems import InputError, format_path
+from .fields import FieldReader, kind_name
+from .probes import Probe
 
-CONTENT_LIMITS = Limits(max_bytes=1024 * 1024, max_nodes=200_000)
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 PARAM = re.compile(r"[a-z_][a-z0-9_]*")
 KINDS = {
@@ -71,31 +69,6 @@ class Topic:
     slug: str
     title: str
     rule: str
-
-
-@dataclass(frozen=True)
-class Probe:
-    src: str
-    dst: str
-    port: int
-    protocol: str = "TCP"
-
-    @classmethod
-    def parse(cls, text: str) -> Probe:
-        """'SRC DST PORT[/PROTOCOL]', as DESIGN.md's probe files; ValueError when malformed."""
-        parts = str(text).split()
-        if len(parts) != 3:
-            raise ValueError("a probe is 'SRC DST PORT[/PROTOCOL]'")
-        port, _, protocol = parts[2].partition("/")
-        protocol = (protocol or "TCP").upper()
-        if not port.isdigit() or not 1 <= int(port) <= 65535:
-            raise ValueError(f"port {port!r} is not a number from 1 to 65535")
-        if protocol not in PROTOCOLS:
-            raise ValueError(f"protocol must be one of {', '.join(PROTOCOLS)}")
-        return cls(parts[0], parts[1], int(port), protocol)
-
-    def describe(self) -> str:
-        return f"{self.src} → {self.dst} on {self.protocol} {self.port}"
 
 
 @dataclass(frozen=True)
@@ -164,115 +137,92 @@ class Bank:
 # --- loading -------------------------------------------------------------------
 
 
-class _Reader:
-    """Collects one problem per broken field, each naming file, line, question and field."""
-
-    def __init__(self):
-        self.problems: list[str] = []
-
-    def problem(self, source, lines, path, message, who=""):
-        line = _line(lines, path)
-        where = f"{source}:{line}" if line else source
-        parts = [where] + ([who] if who else []) + [format_path(path), message]
-        self.problems.append(": ".join(p for p in parts if p))
-
-
-def _line(lines: dict, path: tuple):
-    while path:
-        if path in lines:
-            return lines[path]
-        path = path[:-1]
-    return None
-
-
-def _read(path: Path, reader: _Reader, root: Path):
+def _read(path: Path, root: Path) -> tuple[FieldReader, dict | None]:
     base = root.parent.parent  # so files are named lessons/quiz/<file>
-    source = str(path.relative_to(base)) if base in path.parents else str(path)
-    try:
-        docs = parse_yaml(path.read_bytes(), source, CONTENT_LIMITS)
-    except InputError as exc:
-        reader.problems += [str(p) for p in exc.problems]
-        return source, None, {}
-    except OSError as exc:
-        reader.problems.append(f"{source}: cannot be read: {exc.strerror}")
-        return source, None, {}
-    if len(docs) != 1 or not isinstance(docs[0][0], dict):
-        reader.problems.append(f"{source}: must hold one YAML mapping")
-        return source, None, {}
-    return source, docs[0][0], docs[0][1]
+    name = str(path.relative_to(base)) if base in path.parents else str(path)
+    reader, data = FieldReader.read(path, name)
+    if data is not None and not isinstance(data, dict):
+        reader.fail((), f"must be a mapping, not {kind_name(data)}")
+        data = None
+    return reader, data
 
 
 def load_bank(directory: Path) -> Bank:
     """Read and validate every file; a broken question is reported and left out."""
     directory = Path(directory)
-    reader = _Reader()
+    problems: list[str] = []
     topics: dict[str, Topic] = {}
     clusters: dict[str, str] = {}
     questions: dict[str, QuestionSpec] = {}
     if not directory.is_dir():
         return Bank({}, {}, {}, (f"{directory}: the quiz bank directory is missing",))
-    source, data, lines = _read(directory / "topics.yaml", reader, directory)
+    reader, data = _read(directory / "topics.yaml", directory)
     if data is not None:
-        topics = _topics(data, source, lines, reader)
+        topics = _topics(data, reader)
+    problems += reader.problems
     if (directory / "clusters.yaml").exists():
-        source, data, lines = _read(directory / "clusters.yaml", reader, directory)
+        reader, data = _read(directory / "clusters.yaml", directory)
         if data is not None:
-            clusters = _clusters(data, source, lines, reader)
+            clusters = _clusters(data, reader)
+        problems += reader.problems
     for path in sorted(directory.glob("*.yaml")):
         if path.name in ("topics.yaml", "clusters.yaml"):
             continue
-        source, data, lines = _read(path, reader, directory)
-        if data is None:
+        reader, data = _read(path, directory)
+        if data is not None:
+            _questions(data, reader, topics, clusters, questions)
+        problems += reader.problems
+    return Bank(topics, clusters, questions, tuple(problems))
+
+
+def _questions(data: dict, reader: FieldReader, topics, clusters, questions: dict) -> None:
+    """A file's questions and templates, added to `questions` by slug."""
+    for key in sorted(set(data) - {"questions", "templates"}, key=str):
+        reader.fail((key,), "unknown field (want questions or templates)")
+    for key, template in (("questions", False), ("templates", True)):
+        items = data.get(key)
+        if items is None:
             continue
-        unknown = set(data) - {"questions", "templates"}
-        for key in sorted(unknown, key=str):
-            reader.problem(source, lines, (key,), "unknown field (want questions or templates)")
-        for key, template in (("questions", False), ("templates", True)):
-            items = data.get(key)
-            if items is None:
+        if not isinstance(items, list):
+            reader.fail((key,), "must be a list")
+            continue
+        for i, raw in enumerate(items):
+            spec = _question(raw, (key, i), template, reader, topics, clusters)
+            if spec is None:
                 continue
-            if not isinstance(items, list):
-                reader.problem(source, lines, (key,), "must be a list")
+            if spec.slug in questions:
+                reader.fail((key, i, "slug"), f"slug {spec.slug} is already used at {questions[spec.slug].where}")
                 continue
-            for i, raw in enumerate(items):
-                spec = _question(raw, (key, i), template, source, lines, reader, topics, clusters)
-                if spec is None:
-                    continue
-                if spec.slug in questions:
-                    reader.problem(source, lines, (key, i, "slug"),
-                                   f"slug {spec.slug} is already used at {questions[spec.slug].where}")
-                    continue
-                questions[spec.slug] = spec
-    return Bank(topics, clusters, questions, tuple(reader.problems))
+            questions[spec.slug] = spec
 
 
-def _topics(data, source, lines, reader) -> dict[str, Topic]:
+def _topics(data, reader: FieldReader) -> dict[str, Topic]:
     found = {}
     raw = data.get("topics")
     if not isinstance(raw, dict) or not raw:
-        reader.problem(source, lines, ("topics",), "must be a mapping of topic slug to title and rule")
+        reader.fail(("topics",), "must be a mapping of topic slug to title and rule")
         return found
     for slug, value in raw.items():
         path = ("topics", slug)
         if not SLUG.fullmatch(str(slug)):
-            reader.problem(source, lines, path, "a topic slug is lower-case words joined by '-'")
+            reader.fail(path, "a topic slug is lower-case words joined by '-'")
             continue
         if not isinstance(value, dict) or not _text(value.get("title")) or not _text(value.get("rule")):
-            reader.problem(source, lines, path, "needs a title and a rule, both text")
+            reader.fail(path, "needs a title and a rule, both text")
             continue
         found[slug] = Topic(slug, value["title"].strip(), value["rule"].strip())
     return found
 
 
-def _clusters(data, source, lines, reader) -> dict[str, str]:
+def _clusters(data, reader: FieldReader) -> dict[str, str]:
     raw = data.get("clusters")
     if not isinstance(raw, dict):
-        reader.problem(source, lines, ("clusters",), "must be a mapping of name to manifests")
+        reader.fail(("clusters",), "must be a mapping of name to manifests")
         return {}
     found = {}
     for name, text in raw.items():
         if not _text(text):
-            reader.problem(source, lines, ("clusters", name), "must be manifests as text")
+            reader.fail(("clusters", name), "must be manifests as text")
             continue
         found[str(name)] = text
     return found
@@ -282,16 +232,16 @@ def _text(value) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
-def _question(raw, path, template, source, lines, reader, topics, clusters):
+def _question(raw, path, template, reader: FieldReader, topics, clusters):
     before = len(reader.problems)
     if not isinstance(raw, dict):
-        reader.problem(source, lines, path, "must be a mapping")
+        reader.fail(path, "must be a mapping")
         return None
     slug = raw.get("slug")
     who = f"question {slug}" if isinstance(slug, str) else ""
 
     def bad(field, message):
-        reader.problem(source, lines, path + field, message, who)
+        reader.fail(path + field, message, who=who)
 
     allowed = TEMPLATE_FIELDS if template else QUESTION_FIELDS
     for key in sorted(set(raw) - allowed, key=str):
@@ -352,7 +302,7 @@ def _question(raw, path, template, source, lines, reader, topics, clusters):
         yaml=raw.get("yaml", ""), cluster=raw.get("cluster", ""),
         manifests=raw.get("manifests", ""), policies=raw.get("policies", ""),
         externals=externals, requires=requires, params=params, pick=raw.get("pick"),
-        source=source, line=_line(lines, path),
+        source=reader.name, line=reader.line(path),
     )
 
 

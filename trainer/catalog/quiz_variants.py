@@ -21,7 +21,9 @@ from trainer.netpol.matrix import build_matrix, declared_ports
 from trainer.netpol.objects import NAMESPACE_NAME_LABEL, Cluster, Pod
 from trainer.netpol.problems import InputError
 
-from .quiz import CONTENT_LIMITS, Bank, ChoiceSpec, Probe, QuestionSpec, bank, expand
+from .fields import CONTENT_LIMITS
+from .probes import Probe
+from .quiz import Bank, ChoiceSpec, QuestionSpec, bank, expand
 
 LETTERS = "ABCDEFGHIJKL"
 MAX_TRIES = 50  # templates retry params until a variant has a proper key
@@ -233,7 +235,7 @@ def _choice_text(c: ChoiceSpec) -> str:
     if c.text:
         return c.text
     if c.probe:
-        return Probe.parse(c.probe).describe()
+        return Probe.parse(c.probe).describe("→")
     return ""
 
 
