@@ -11,13 +11,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from trainer.catalog.exercises import (
-    CONTENT_LIMITS,
-    ExerciseFileError,
-    all_exercises,
-    get_exercise,
-    load_exercise_file,
-)
+from trainer.catalog.exercises import ExerciseFileError, all_exercises, get_exercise, load_exercise_file
+from trainer.catalog.fields import CONTENT_LIMITS
 from trainer.lab.grading import grade
 from trainer.limits import cli_limits
 from trainer.netpol.files import read_bounded
