@@ -155,6 +155,14 @@ def test_a_missing_file_and_a_name_too_long(tmp_path):
     refused(*check("-f", "x" * 5000), "File name too long")
 
 
+def test_a_file_name_with_control_characters_is_escaped(tmp_path):
+    path = tmp_path / "evil\x1b[31m\nname.yaml"
+    path.write_text("a: [1\n")
+    status, out, err = check("-f", str(path))
+    refused(status, out, err, "evil\\x1b[31m\\nname.yaml:2: invalid YAML")
+    assert "\x1b" not in err and len(err.splitlines()) == 1
+
+
 def test_dev_null_is_an_empty_file():
     assert check("-f", "/dev/null")[0] == 0
 

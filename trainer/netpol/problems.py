@@ -27,6 +27,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.source or "<input>"
+        if not where.isprintable():  # a file name is the user's text too
+            where = clip(where, 200)[1:-1]
         if self.line is not None:
             where += f":{self.line}"
         parts = [where]
