@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 
 from trainer.catalog import quiz
-from trainer.catalog.quiz import KINDS, STAGES, Probe, bank, load_bank
-from trainer.catalog.quiz_variants import LETTERS, build_instance, engine_problems
+from trainer.catalog.probes import Probe
+from trainer.catalog.quiz import KINDS, STAGES, bank
+from trainer.catalog.quiz_keys import engine_problems
+from trainer.catalog.quiz_loading import load_bank
+from trainer.catalog.quiz_variants import LETTERS, build_instance
 from trainer.netpol.build import load_cluster
 from trainer.netpol.evaluation import Analyzer
 from trainer.netpol.matrix import build_matrix, declared_ports

@@ -4,7 +4,7 @@ The seed decides a template's params, which of its choices are shown, and the
 order of every question's choices. Choices are shown under letters in that
 order, so a form's values (A, B, C...) say nothing about the key. A template's
 key is the engine's verdict on each choice's probe; a bank question's key is
-authored and held against the engine by engine_problems() and the tests.
+authored and held against the engine by quiz_keys.py and the tests.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from functools import lru_cache
 
 from trainer.netpol.build import load_cluster
 from trainer.netpol.evaluation import Analyzer
-from trainer.netpol.matrix import build_matrix, declared_ports
 from trainer.netpol.objects import NAMESPACE_NAME_LABEL, Cluster, Pod
 from trainer.netpol.problems import InputError
 
@@ -27,7 +26,6 @@ from .quiz import Bank, ChoiceSpec, QuestionSpec, bank, expand
 
 LETTERS = "ABCDEFGHIJKL"
 MAX_TRIES = 50  # templates retry params until a variant has a proper key
-CHECK_SEEDS = range(8)  # seeds `manage.py check` tries per template; the tests try many more
 
 
 class VariantError(Exception):
@@ -161,7 +159,7 @@ def _bank_choices(spec: QuestionSpec, current: Bank):
     analyzer = Analyzer(cluster) if cluster is not None else None
     choices, key = [], []
     for i, c in enumerate(spec.choices):
-        evidence = _check(analyzer, c).explanation if c.probe and analyzer else ""
+        evidence = check_choice(analyzer, c).explanation if c.probe and analyzer else ""
         choices.append(ShownChoice("", _choice_text(c), c.yaml, evidence, c.probe, c.expect_allowed))
         if c.correct:
             key.append(i)
@@ -181,7 +179,7 @@ def _template_variant(spec: QuestionSpec, rng: random.Random, current: Bank):
         analyzer = Analyzer(cluster)
         choices, key = [], []
         for i, c in enumerate(picked):
-            verdict = _check(analyzer, c)
+            verdict = check_choice(analyzer, c)
             choices.append(ShownChoice("", _choice_text(c), c.yaml, verdict.explanation, c.probe,
                                        c.expect_allowed))
             if verdict.allowed == c.expect_allowed:
@@ -222,7 +220,8 @@ def load(spec: QuestionSpec, current: Bank, extra: str = "") -> Cluster:
         raise VariantError(f"{spec.slug}: the cluster does not load: {exc}") from None
 
 
-def _check(analyzer: Analyzer, choice: ChoiceSpec):
+def check_choice(analyzer: Analyzer, choice: ChoiceSpec):
+    """The engine's verdict on a choice's probe; VariantError when an end is unknown."""
     probe = Probe.parse(choice.probe)
     try:
         return analyzer.check(probe.src, probe.dst, probe.port, probe.protocol)
@@ -254,83 +253,3 @@ def _labels(labels, first: str = "") -> str:
 
 def _ports(pod: Pod) -> str:
     return ", ".join(f"{p.port}/{p.protocol}" + (f" ({p.name})" if p.name else "") for p in pod.ports)
-
-
-# --- holding the bank against the engine ------------------------------------------
-
-
-def engine_problems(current: Bank, seeds=CHECK_SEEDS) -> list[str]:
-    """Every bank key the engine disagrees with, and every template that fails to vary."""
-    found = []
-    for spec in current.questions.values():
-        try:
-            if spec.is_template:
-                for seed in seeds:
-                    build_instance(spec, seed, current)
-            else:
-                found += [f"{spec.where}: question {spec.slug}: {m}"
-                          for m in key_disagreements(spec, current)]
-        except VariantError as exc:
-            found.append(f"{spec.where}: question {spec.slug}: {exc}")
-    return found
-
-
-def key_disagreements(spec: QuestionSpec, current: Bank) -> list[str]:
-    """Where a bank question's authored key differs from what the engine computes."""
-    if not spec.has_cluster:
-        return []
-    messages = []
-    analyzer = Analyzer(load(spec, current))
-    for i, c in enumerate(spec.choices):
-        if not c.probe:
-            continue
-        verdict = _check(analyzer, c)
-        if (verdict.allowed == c.expect_allowed) != c.correct:
-            messages.append(
-                f"choices[{i}].correct: the key says {str(c.correct).lower()}, but the engine "
-                f"finds {verdict.summary}")
-    for ip in spec.externals:
-        if not _is_outside(analyzer, ip):
-            messages.append(f"externals: {ip} is not the IP of a host outside the cluster")
-    if spec.requires:
-        messages += _least_permissive(spec, current)
-    return messages
-
-
-def _is_outside(analyzer: Analyzer, ip: str) -> bool:
-    try:
-        return not isinstance(analyzer.endpoint(ip), Pod) and "/" not in ip
-    except KeyError:
-        return False
-
-
-def _least_permissive(spec: QuestionSpec, current: Bank) -> list[str]:
-    """The key must be the one choice meeting `requires` that allows least.
-
-    Each choice's policies are applied to the cluster and its reachability taken
-    over every pod pair and outside host, on every declared or required port.
-    """
-    needs = [Probe.parse(r) for r in spec.requires]
-    allowed, meets = [], []
-    for i, c in enumerate(spec.choices):
-        if not c.yaml:
-            return [f"choices[{i}].yaml: a least-permissive choice is a policy to apply"]
-        analyzer = Analyzer(load(spec, current, extra=c.yaml))
-        ports = set(declared_ports(analyzer.cluster)) | {(n.port, n.protocol) for n in needs}
-        matrix = build_matrix(analyzer, externals=spec.externals, ports=sorted(ports))
-        allowed.append(matrix.allowed)
-        meets.append(all(analyzer.allowed(n.src, n.dst, n.port, n.protocol) for n in needs))
-    keyed = [i for i, c in enumerate(spec.choices) if c.correct]
-    if len(keyed) != 1:
-        return ["choices: a least-permissive question has exactly one correct choice"]
-    k = keyed[0]
-    if not meets[k]:
-        return [f"choices[{k}]: the key does not allow everything in requires"]
-    messages = []
-    for i, ok in enumerate(meets):
-        if i != k and ok and not allowed[k] < allowed[i]:
-            extra = sorted(allowed[k] - allowed[i])[:1]
-            messages.append(
-                f"choices[{i}]: it meets requires and allows no more than the key"
-                + (f" (the key also allows {extra[0]})" if extra else " (both allow the same)"))
-    return messages
