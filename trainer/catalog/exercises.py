@@ -32,9 +32,9 @@ from .fields import CONTENT_LIMITS, FieldReader, kind_name, problem_text
 from .probes import Probe, read_probe
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-FIELDS = {"id", "title", "task", "cluster", "starter", "solution", "expect", "externals",
-          "require", "hints", "questions", "stage"}
-QUESTION_FIELDS = {"id", "prompt", "choices", "answers", "explanation", "check"}
+FIELDS = ("cluster", "expect", "externals", "hints", "id", "questions", "require", "solution", "stage",
+          "starter", "task", "title")
+QUESTION_FIELDS = ("answers", "check", "choices", "explanation", "id", "prompt")
 # check kinds: {count: policies, namespace: NS}; {selected_by: NS/POLICY};
 # {reaches: DST, port: N, protocol: P} (choices are sources);
 # {reached_from: SRC, port: N, protocol: P} (choices are destinations);
@@ -144,9 +144,7 @@ def load_exercise_file(path) -> Exercise:
     r, data = _Reader.read(path, str(path))
     if not isinstance(data, dict):
         r.fail((), f"must be a mapping (id, title, task, ...), not {kind_name(data)}")
-    for key in data:
-        if key not in FIELDS:
-            r.fail((key,), f"unknown field (expected one of {', '.join(sorted(FIELDS))})")
+    r.unknown_fields(data, (), FIELDS)
 
     exercise_id = r.field(data, ("id",), str)
     if not SLUG.fullmatch(exercise_id):
@@ -231,9 +229,7 @@ def _requirement(r: _Reader, path: tuple, item: dict) -> Requirement:
 
 
 def _question(r: _Reader, path: tuple, item: dict, cluster: Cluster, check_end) -> Question:
-    for key in item:
-        if key not in QUESTION_FIELDS:
-            r.fail(path + (key,), f"unknown field (expected {', '.join(sorted(QUESTION_FIELDS))})")
+    r.unknown_fields(item, path, QUESTION_FIELDS)
     qid = r.field(item, path + ("id",), str)
     if not SLUG.fullmatch(qid):
         r.fail(path + ("id",), f"{qid!r} must be a slug")

@@ -115,6 +115,12 @@ class FieldReader:
 
     # --- typed fields --------------------------------------------------------------
 
+    def unknown_fields(self, data, path: tuple, known, who: str = "") -> None:
+        """Note each key of the mapping at path that is not among `known` (listed in that order)."""
+        for key in data if isinstance(data, dict) else ():
+            if key not in known:
+                self.fail(path + (key,), f"unknown field (expected one of {', '.join(known)})", who=who)
+
     def field(self, data, path: tuple, kind, required: bool = True, blank: bool = False):
         """data[path[-1]] if it is of `kind` (and, for text, not blank unless `blank`); else None,
         after noting the problem."""

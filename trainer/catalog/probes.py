@@ -52,9 +52,7 @@ def read_probe(reader: FieldReader, raw, at: tuple, check_end: Callable[[str, tu
     if not isinstance(raw, dict):
         reader.fail(at, f"must be a mapping ({', '.join(PROBE_FIELDS)}), not {kind_name(raw)}")
         return Probe(None, None, None, None, None)
-    for key in raw:
-        if key not in PROBE_FIELDS:
-            reader.fail(at + (key,), f"unknown field (expected {', '.join(PROBE_FIELDS)})")
+    reader.unknown_fields(raw, at, PROBE_FIELDS)
     src = reader.field(raw, at + ("from",), str)
     dst = reader.field(raw, at + ("to",), str)
     for name, field in ((src, "from"), (dst, "to")):

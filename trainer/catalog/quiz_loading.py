@@ -93,8 +93,7 @@ def load_bank(directory: Path) -> Bank:
 
 def _questions(data: dict, reader: FieldReader, topics, clusters, questions: dict) -> None:
     """A file's questions and templates, added to `questions` by slug."""
-    for key in sorted(set(data) - {"questions", "templates"}, key=str):
-        reader.fail((key,), "unknown field (want questions or templates)")
+    reader.unknown_fields(data, (), ("questions", "templates"))
     for key, template in (("questions", False), ("templates", True)):
         items = data.get(key)
         if items is None:
@@ -159,9 +158,10 @@ def _question(raw, path, template, reader: FieldReader, topics, clusters):
     def bad(field, message):
         reader.fail(path + field, message, who=who)
 
-    allowed = TEMPLATE_FIELDS if template else QUESTION_FIELDS
-    for key in sorted(set(raw) - allowed, key=str):
-        bad((key,), "unknown field")
+    def unknown(data, field, known):
+        reader.unknown_fields(data, path + field, sorted(known), who=who)
+
+    unknown(raw, (), TEMPLATE_FIELDS if template else QUESTION_FIELDS)
     if not isinstance(slug, str) or not SLUG.fullmatch(slug):
         bad(("slug",), "is required: lower-case words joined by '-'")
     if raw.get("kind") not in KINDS:
@@ -197,7 +197,7 @@ def _question(raw, path, template, reader: FieldReader, topics, clusters):
         pick = raw.get("pick")
         if pick is not None and (isinstance(pick, bool) or not isinstance(pick, int) or pick < 2):
             bad(("pick",), "must be a whole number of choices, at least 2")
-    choices = _choices(raw.get("choices"), template, raw, bad)
+    choices = _choices(raw.get("choices"), template, raw, bad, unknown)
     if template and choices and raw.get("pick") and isinstance(raw["pick"], int) \
             and raw["pick"] > len(choices):
         bad(("pick",), f"picks {raw['pick']} of only {len(choices)} choices")
@@ -261,7 +261,7 @@ def _scalar(value) -> bool:
     return isinstance(value, (str, int)) and not isinstance(value, bool)
 
 
-def _choices(raw, template, question, bad) -> tuple[ChoiceSpec, ...]:
+def _choices(raw, template, question, bad, unknown) -> tuple[ChoiceSpec, ...]:
     if not isinstance(raw, list) or len(raw) < 2:
         bad(("choices",), "needs a list of at least two choices")
         return ()
@@ -270,8 +270,7 @@ def _choices(raw, template, question, bad) -> tuple[ChoiceSpec, ...]:
         if not isinstance(c, dict):
             bad(("choices", i), "must be a mapping")
             continue
-        for key in sorted(set(c) - CHOICE_FIELDS, key=str):
-            bad(("choices", i, key), "unknown field")
+        unknown(c, ("choices", i), CHOICE_FIELDS)
         if not any(_text(c.get(k)) for k in ("text", "probe", "yaml")):
             bad(("choices", i), "needs text, probe or yaml")
         for key in ("text", "probe", "yaml"):

@@ -255,9 +255,7 @@ def _load_stage(path: Path, number: int, scenarios: list[Scenario], complete: bo
     if reader.problems:
         problems += reader.problems
         return None
-    for key in data:
-        if key not in STAGE_FIELDS:
-            reader.fail((key,), f"unknown field (expected one of {', '.join(STAGE_FIELDS)})")
+    reader.unknown_fields(data, (), STAGE_FIELDS)
     found = reader.field(data, ("number",), int)
     if found is not None and found != number:
         reader.fail(("number",), f"is {found}, but the file is stage {number}")
