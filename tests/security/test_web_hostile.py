@@ -230,11 +230,6 @@ def test_odd_probes_get_an_answer_or_a_message(web, probe):
         no_raw_script(response)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "walkthrough bug: without htmx, explain_view and probe_view re-evaluate the page through "
-    "trainer.panel.panel.evaluate(..., posted.previous), whose parse_previous raises BadRequest "
-    "outside the views' try blocks (trainer/walkthrough/views.py, _answer): a 500 where "
-    "evaluate_view answers 400"))
 @pytest.mark.parametrize("endpoint", ["explain", "probe"])
 def test_a_malformed_previous_evaluation_is_a_400_without_htmx_too(web, endpoint):
     form = {"yaml": "a", "previous": "\x00", "cell": "prod/web>prod/db>3306/TCP",
@@ -243,12 +238,6 @@ def test_a_malformed_previous_evaluation_is_a_400_without_htmx_too(web, endpoint
     assert web.post(stage(endpoint), form).status_code == 400
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "walkthrough/panel bug: Pods posted in a stage editor join the matrix, which has a row and a "
-    "column per group and a cell per declared port: N pods declaring a port each give N*N*N cells. "
-    "100 pods (20 KiB of YAML) answer with about 7.5 MB of HTML; 480 pods (55 KiB, under the "
-    "64 KiB cap) with 159 MB in 9.4 s and 1 GB of memory. trainer/panel/panel.py evaluate() needs "
-    "a cap on groups x ports (or the editor's Pods refused, or the ports kept to the world's)"))
 def test_a_stage_editor_full_of_pods_gets_a_bounded_panel(web):
     pods = "".join(f"--- {{apiVersion: v1, kind: Pod, metadata: {{name: p{i}}}, "
                    f"spec: {{containers: [{{ports: [{{containerPort: {1000 + i}}}]}}]}}}}\n" for i in range(100))
@@ -257,11 +246,6 @@ def test_a_stage_editor_full_of_pods_gets_a_bounded_panel(web):
     assert len(response.content) < 2_000_000
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "walkthrough/panel bug: the panel sends back `previous` (every allowed connection, encoded) "
-    "for the next evaluation, and parse_previous refuses more than MAX_PREVIOUS_CHARS (256 KiB) "
-    "with a 400. 70 pods in the editor make the server's own value 310 KB, so every later "
-    "keystroke gets a 400, which htmx does not swap: the panel freezes until a reload"))
 def test_the_panels_own_previous_value_is_accepted_back(web):
     import re
 
@@ -273,10 +257,6 @@ def test_the_panels_own_previous_value_is_accepted_back(web):
     assert again.status_code == 200
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "walkthrough/panel bug (minor): trainer/panel/panel.py explain() reads the probe's port with "
-    "int(), which also takes Unicode digits and underscores, so '\u0663' is port 3 and '1_000' is "
-    "port 1000; `netpol check` refuses both. Check port.isascii() and port.isdigit() first"))
 @pytest.mark.parametrize("port", ["\u0663", "\uff13", "1_000"])
 def test_a_probe_port_is_ascii_digits(web, port):
     form = {"yaml": "", "probe_from": "prod/web", "probe_to": "prod/db", "probe_port": port}

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from trainer.netpol.evaluation import Analyzer, Verdict
-from trainer.netpol.matrix import build_matrix
+from trainer.netpol.matrix import build_matrix, declared_ports
 from trainer.netpol.objects import PROTOCOLS, ExternalHost
 from trainer.netpol.problems import InputError
 
@@ -21,7 +21,8 @@ from .world import SOURCE, World, load_learner
 
 Connection = tuple[str, str, int, str]  # (src key, dst key, port, protocol)
 
-MAX_PREVIOUS_CHARS = 256 * 1024
+MAX_CONNECTIONS = 5_000  # endpoints x endpoints x ports the panel draws (about 40 pods on 3 ports)
+MAX_PREVIOUS_CHARS = 256 * 1024  # MAX_CONNECTIONS encoded, with room to spare
 _TOKEN = re.compile(r"([^\s>]{1,300})>([^\s>]{1,300})>(\d{1,5})/(TCP|UDP|SCTP)")
 DIFF_SHOWN = 40
 SPOKEN = 3  # changes a status line reads out by name
@@ -152,9 +153,20 @@ def evaluate(world: World, text: str, previous: str | None = None) -> Evaluation
         result.problems = [_problem(p) for p in exc.problems]
         result.previous = previous or ""  # keep comparing with the last good evaluation
         return result
+    ports = world.ports or declared_ports(cluster)
+    endpoints = len(cluster.pods) + len(world.externals)
+    if endpoints * endpoints * len(ports) > MAX_CONNECTIONS:
+        # Pods added in the editor grow the panel as pods x pods x ports: keep it (and the
+        # `previous` token posted back) bounded, and say where larger clusters go.
+        result.problems = [ProblemLine(None, "", (
+            f"The panel shows at most {MAX_CONNECTIONS} connections; this cluster has "
+            f"{endpoints} pods and hosts on {len(ports)} ports ({endpoints * endpoints * len(ports)}). "
+            "Remove the extra Pods, or check large clusters with `manage.py netpol check`."))]
+        result.previous = previous or ""
+        return result
     result.cluster = cluster
     analyzer = Analyzer(cluster)
-    matrix = build_matrix(analyzer, [ip for ip, _ in world.externals], world.ports)
+    matrix = build_matrix(analyzer, [ip for ip, _ in world.externals], ports)
     result.allowed = matrix.allowed
     result.previous = encode_previous(matrix.allowed)
     result.headline = _headline(world, cluster, matrix.allowed)
@@ -285,12 +297,11 @@ def explain(world: World, text: str, src: str, dst: str, port, protocol: str = "
         _, cluster = load_learner(world, text)
     except InputError:
         return Explanation(None, "Fix the YAML errors first; the panel lists them with their lines.")
-    try:
-        number = int(str(port).strip())
-    except ValueError:
+    digits = str(port).strip()
+    # isascii too: int() would read Unicode digits and underscores ("1_000"), kubectl would not.
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 5 and 1 <= int(digits) <= 65535):
         return Explanation(None, "The port must be a number from 1 to 65535.")
-    if not 1 <= number <= 65535:
-        return Explanation(None, "The port must be a number from 1 to 65535.")
+    number = int(digits)
     protocol = (protocol or "TCP").strip().upper()
     if protocol not in PROTOCOLS:
         return Explanation(None, f"The protocol must be one of {', '.join(PROTOCOLS)}.")

@@ -150,7 +150,10 @@ def _answer(request, stage, posted, explanation, kind: str):
         response = render(request, "partials/panel/explanation.html", {"explanation": explanation, "kind": kind})
         return reswap(retarget(response, "#explanation" if kind == "explanation" else "#probe-result"),
                       "innerHTML")
-    evaluation = evaluate(world_for(posted.scenario), posted.text, posted.previous or None)
+    try:
+        evaluation = evaluate(world_for(posted.scenario), posted.text, posted.previous or None)
+    except BadRequest as exc:
+        return _bad(exc)
     extra = {"explanation": explanation} if kind == "explanation" else {"probe_answer": explanation}
     return _page(request, stage, posted.scenario, evaluation, probe=posted.probe, **extra)
 
