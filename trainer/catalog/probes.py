@@ -31,17 +31,22 @@ class Probe:
         parts = str(text).split()
         if len(parts) != 3:
             raise ValueError("a probe is 'SRC DST PORT[/PROTOCOL]'")
-        port, _, protocol = parts[2].partition("/")
-        protocol = (protocol or "TCP").upper()
-        if not port.isdigit() or not 1 <= int(port) <= 65535:
-            raise ValueError(f"port {port!r} is not a number from 1 to 65535")
-        if protocol not in PROTOCOLS:
-            raise ValueError(f"protocol must be one of {', '.join(PROTOCOLS)}")
-        return cls(parts[0], parts[1], int(port), protocol)
+        return cls(parts[0], parts[1], *parse_port(parts[2]))
 
     def describe(self, arrow: str = "->") -> str:
         """'prod/api -> prod/db on TCP 3306' (arrow: "->" as the engine's summaries, "→" on a page)."""
         return f"{self.src} {arrow} {self.dst} on {self.protocol} {self.port}"
+
+
+def parse_port(text: str) -> tuple[int, str]:
+    """'3306/TCP' or '3306' (TCP) -> (3306, "TCP"); ValueError when malformed."""
+    port, _, protocol = str(text).partition("/")
+    protocol = (protocol or "TCP").upper()
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ValueError(f"port {port!r} is not a number from 1 to 65535")
+    if protocol not in PROTOCOLS:
+        raise ValueError(f"protocol must be one of {', '.join(PROTOCOLS)}")
+    return int(port), protocol
 
 
 def read_probe(reader: FieldReader, raw, at: tuple, check_end: Callable[[str, tuple], None]) -> Probe:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,12 +22,11 @@ from trainer.netpol.objects import Cluster
 from trainer.netpol.problems import InputError, format_path
 
 from .fields import CONTENT_LIMITS, FieldReader, kind_name
-from .probes import Probe, read_probe
+from .probes import Probe, parse_port, read_probe
 
 STAGE_COUNT = 6
 BLOCK_KINDS = ("p", "note", "warning", "list", "table")
 STAGE_FIELDS = ("number", "slug", "title", "goal", "body", "try", "yaml", "claims")
-_PORT = re.compile(r"(\d{1,5})/(TCP|UDP|SCTP)")
 
 
 class ContentError(Exception):
@@ -231,11 +229,10 @@ def _cluster(path: Path, name: str, at: tuple, reader: FieldReader) -> Cluster |
 def _ports(items, at: tuple, reader: FieldReader) -> list[tuple[int, str]]:
     ports = []
     for i, item in enumerate(items):
-        m = _PORT.fullmatch(item)
-        if not m or not 1 <= int(m.group(1)) <= 65535:
-            reader.fail(at + (i,), f"{item!r} is not PORT/PROTOCOL (e.g. 3306/TCP)")
-            continue
-        ports.append((int(m.group(1)), m.group(2)))
+        try:
+            ports.append(parse_port(item))
+        except ValueError as exc:
+            reader.fail(at + (i,), f"{item!r} is not PORT/PROTOCOL (e.g. 3306/TCP): {exc}")
     return ports
 
 
