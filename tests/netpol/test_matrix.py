@@ -155,3 +155,13 @@ def test_diff_names_connections_closed_and_opened():
     assert diff.opened == ()
     assert diff_matrices(new, old).opened == (("prod/web", "prod/db", 3306, "TCP"),)
 
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_the_fast_answer_agrees_with_the_explained_verdict(seed):
+    analyzer = Analyzer(random_cluster(seed))
+    ends = list(analyzer.cluster.pods) + [analyzer.endpoint(ip) for ip in ("10.0.1.200", "192.168.5.10")]
+    for port in ((80, "TCP"), (3306, "UDP"), (3306, "TCP")):
+        for a in ends:
+            for b in ends:
+                assert analyzer.allowed(a, b, *port) == analyzer.check(a, b, *port).allowed, (seed, a.key, b.key)

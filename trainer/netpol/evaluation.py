@@ -182,11 +182,12 @@ class Analyzer:
         return Verdict(src, dst, port, protocol, egress.allowed and ingress.allowed, egress, ingress)
 
     def allowed(self, src, dst, port: int, protocol: str = "TCP") -> bool:
-        """Just the answer, memoised per group pair: pods of one group are alike."""
+        """Just the answer, memoised: pods of one group are alike, hosts by their IP."""
         src, dst = self.endpoint(src), self.endpoint(dst)
-        if not (isinstance(src, Pod) and isinstance(dst, Pod)):
-            return self.check(src, dst, port, protocol, explain=False).allowed
-        key = (self.compiled.group(src), self.compiled.group(dst), src.key == dst.key, port, protocol)
+        group = self.compiled.group_by_key
+        key = (group[src.key] if type(src) is Pod else src.ip,
+               group[dst.key] if type(dst) is Pod else dst.ip,
+               src.key == dst.key, port, protocol)
         found = self._memo.get(key)
         if found is None:
             found = key[2] or (self._side_allows("Egress", src, dst, port, protocol)
@@ -194,17 +195,25 @@ class Analyzer:
             self._memo[key] = found
         return found
 
-    def _side_allows(self, direction, subject: Pod, other: Pod, port, protocol) -> bool:
+    def _side_allows(self, direction, subject: Endpoint, other: Endpoint, port, protocol) -> bool:
         """The fast path of side(): a yes or no from cached rule masks, no explanation."""
+        if type(subject) is not Pod:
+            return True  # hosts outside the cluster are never isolated
         compiled = self.compiled
         policies = compiled.isolating[direction][compiled.group(subject)]
         if not policies:
             return True
-        bit = 1 << compiled.group(other)
+        other_is_pod = type(other) is Pod
+        bit = 1 << compiled.group(other) if other_is_pod else 0
         dst = subject if direction == "Ingress" else other
+        dst = dst if type(dst) is Pod else None
         for policy in policies:
             for rule in policy.rules(direction):
-                if not compiled.rule_peer_groups(rule, policy.namespace) & bit:
+                if other_is_pod:
+                    if not compiled.rule_peer_groups(rule, policy.namespace) & bit:
+                        continue
+                elif rule.peers and not any(self.peer_matches(p, policy.namespace, other)
+                                            for p in rule.peers):
                     continue
                 if not rule.ports or any(port_matches(pp, port, protocol, dst) for pp in rule.ports):
                     return True
