@@ -173,3 +173,17 @@ def test_limits_come_from_the_environment(files):
     out = subprocess.run([sys.executable, "manage.py", "netpol", "check", *files], cwd=ROOT,
                          capture_output=True, text=True, timeout=60, env=env)
     assert out.returncode == 2 and "larger than the limit of 100 bytes" in out.stderr
+
+
+def test_a_reader_that_goes_away_is_no_error(tmp_path):
+    """`netpol check ... | head -1`: no traceback when the pipe closes before the table ends."""
+    pods = "".join(f"---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}, namespace: prod}}\n"
+                   f"status: {{podIP: 10.0.0.{i + 1}}}\n" for i in range(80))
+    (tmp_path / "pods.yaml").write_text(pods)  # 80 x 79 rows: far more than a pipe buffer holds
+    proc = subprocess.Popen([sys.executable, "manage.py", "netpol", "check", "-f", str(tmp_path / "pods.yaml")],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 
@@ -46,8 +47,13 @@ def main(argv: list[str], limits: Limits = CLI_LIMITS) -> int:
     """`netpol check ...` as a program: parse argv, run, return the exit status."""
     parser = argparse.ArgumentParser(prog="manage.py netpol", description="Evaluate NetworkPolicies.")
     add_arguments(parser)
-    return run(Arguments(**{k: v for k, v in vars(parser.parse_args(argv)).items() if k != "action"}),
-               limits=limits)
+    args = Arguments(**{k: v for k, v in vars(parser.parse_args(argv)).items() if k != "action"})
+    try:
+        return run(args, limits=limits)
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
