@@ -111,20 +111,28 @@ def question(request, pk, position):
     return response
 
 
-@require_POST
-def answer(request, pk, position):
+def _submit_choice(request, pk, position, action):
+    """Read the chosen letters and hand them to action (save or check): (attempt, question, error)."""
     attempt = _attempt(request, pk)
     current = _question(attempt, position)
     shown = attempts.instance_of(current)
     form = AnswerForm(request.POST, letters=shown.letters if shown else ())
     if not form.is_valid():
-        return _bad("that is not one of the choices")
+        return attempt, current, _bad("that is not one of the choices")
     try:
-        attempts.save_answer(attempt, current, form.cleaned_data["choice"])
+        action(attempt, current, form.cleaned_data["choice"])
     except attempts.AttemptClosed:
-        return _closed(request, attempt)
+        return attempt, current, _closed(request, attempt)
     except attempts.BadAnswer as exc:
-        return _bad(str(exc))
+        return attempt, current, _bad(str(exc))
+    return attempt, current, None
+
+
+@require_POST
+def answer(request, pk, position):
+    attempt, current, error = _submit_choice(request, pk, position, attempts.save_answer)
+    if error:
+        return error
     if _partial(request):
         return render(request, f"{PAGE}#saved-swap", _question_context(attempt, current))
     target = position + 1 if request.POST.get("then") == "next" else position
@@ -134,18 +142,9 @@ def answer(request, pk, position):
 
 @require_POST
 def check(request, pk, position):
-    attempt = _attempt(request, pk)
-    current = _question(attempt, position)
-    shown = attempts.instance_of(current)
-    form = AnswerForm(request.POST, letters=shown.letters if shown else ())
-    if not form.is_valid():
-        return _bad("that is not one of the choices")
-    try:
-        attempts.check(attempt, current, form.cleaned_data["choice"])
-    except attempts.AttemptClosed:
-        return _closed(request, attempt)
-    except attempts.BadAnswer as exc:
-        return _bad(str(exc))
+    attempt, current, error = _submit_choice(request, pk, position, attempts.check)
+    if error:
+        return error
     if _partial(request):
         return render(request, f"{PAGE}#question-swap", _question_context(attempt, current))
     return redirect("quizzes:question", attempt.pk, position)
