@@ -2,9 +2,11 @@
 
 from django import forms
 
-from trainer.netpol.loading import WEB_LIMITS
+from trainer.limits import web_limits
 
 from .terminal.shell import MAX_LINE
+
+WEB_LIMITS = web_limits()  # read once at start-up, as settings are
 
 
 class AnswerForm(forms.Form):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from trainer.catalog.exercises import all_exercises, get_exercise
-from trainer.netpol.loading import WEB_LIMITS
+from trainer.limits import web_limits
 
 from . import grading, terminal
 from .forms import AnswerForm, QuestionForm, TerminalForm
@@ -61,10 +61,10 @@ def grade(request, slug):
     if not form.is_valid():
         result = Result(form_errors=tuple(form.errors["answer"]))
         return _page(request, exercise, store, lab, "result", result=result,
-                     editor_text=request.POST.get("answer", "")[:WEB_LIMITS.max_bytes])
+                     editor_text=request.POST.get("answer", "")[:web_limits().max_bytes])
     text = form.cleaned_data["answer"]
     try:
-        verdict = grading.grade(exercise, text)
+        verdict = grading.grade(exercise, text, web_limits())
     except Exception:  # a grader bug must not cost the learner the page
         logger.exception("grading %s failed", slug)
         result = Result(form_errors=("The grader could not read this answer; the failure has been logged.",))
