@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
-import json
 import os
 import sys
 from dataclasses import dataclass, field
@@ -17,7 +16,6 @@ from .build import load_cluster
 from .evaluation import Analyzer
 from .files import read_bounded
 from .loading import CLI_LIMITS, Limits
-from .matrix import build_matrix, declared_ports
 from .objects import PROTOCOLS, Pod
 from .problems import InputError, clip
 
@@ -173,6 +171,8 @@ def run(args, stdout=None, stderr=None, stdin=None, limits: Limits = CLI_LIMITS)
         return 2
     if checks:
         if args.json:
+            import json  # imported here: the table of probes, the common run, needs neither
+
             verdicts: dict[tuple, dict] = {}  # a probe file may repeat a probe many times
             results = []
             for src, dst, port, protocol in checks:
@@ -193,6 +193,8 @@ def run(args, stdout=None, stderr=None, stdin=None, limits: Limits = CLI_LIMITS)
 
 
 def _check_table_size(analyzer: Analyzer, hosts, as_json: bool) -> None:
+    from .matrix import declared_ports
+
     pods = len(analyzer.cluster.pods)
     hosts = len({h.ip for h in hosts})
     ports = len(declared_ports(analyzer.cluster))
@@ -207,6 +209,10 @@ def _check_table_size(analyzer: Analyzer, hosts, as_json: bool) -> None:
 
 def _all_pairs(analyzer: Analyzer, externals, as_json: bool, stdout) -> None:
     """Every ordered pair of pods (and each outside host both ways) on every declared port."""
+    import json
+
+    from .matrix import build_matrix, declared_ports
+
     matrix = build_matrix(analyzer, [e.ip for e in externals], declared_ports(analyzer.cluster))
     pods = [(g, m) for g, group in enumerate(matrix.groups) for m in group.members]
     results = []
@@ -227,7 +233,10 @@ def _all_pairs(analyzer: Analyzer, externals, as_json: bool, stdout) -> None:
 
 def _table(rows, stdout) -> None:
     header = ("FROM", "TO", "PORT", "VERDICT")
-    widths = [max([len(header[i])] + [len(r[i]) for r in rows]) for i in range(3)]
+    # Names repeat across rows, so each distinct cell is measured and padded once.
+    cells = [{r[i] for r in rows} for i in range(3)]
+    widths = [max([len(header[i])] + [len(cell) for cell in cells[i]]) for i in range(3)]
+    a, b, c = ({cell: cell.ljust(widths[i]) for cell in cells[i]} for i in range(3))
     fmt = f"{{:<{widths[0]}}}  {{:<{widths[1]}}}  {{:<{widths[2]}}}  {{}}\n"
     stdout.write(fmt.format(*header))
-    stdout.writelines(fmt.format(*row) for row in rows)
+    stdout.write("".join([f"{a[s]}  {b[d]}  {c[p]}  {v}\n" for s, d, p, v in rows]))
