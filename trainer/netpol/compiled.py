@@ -10,6 +10,7 @@ probe is then a few bit tests.
 from __future__ import annotations
 
 import ipaddress
+from bisect import bisect_left, bisect_right
 
 from .objects import Cluster, IPBlock, LabelSelector, NetworkPolicy, Peer, Pod, PolicyPort, Rule
 
@@ -65,12 +66,12 @@ class CompiledCluster:
                             self._ranges[peer.ip_block] = IPRange(peer.ip_block)
                             blocks.append(self._ranges[peer.ip_block])
         self.pod_ip = [ip_key(p.ip) for p in cluster.pods]
+        in_blocks = _block_memberships(self.pod_ip, blocks)
         groups: dict[tuple, int] = {}
         self.group_of: list[int] = []
         self.members: list[list[Pod]] = []
-        for pod, ip in zip(cluster.pods, self.pod_ip, strict=True):
-            key = (pod.namespace, frozenset(pod.labels.items()), pod.ports,
-                   tuple(b.contains(ip) for b in blocks))
+        for pod, held_by in zip(cluster.pods, in_blocks, strict=True):
+            key = (pod.namespace, frozenset(pod.labels.items()), pod.ports, tuple(held_by))
             index = groups.setdefault(key, len(groups))
             if index == len(self.members):
                 self.members.append([])
@@ -79,7 +80,10 @@ class CompiledCluster:
         self.index_of = {pod.key: i for i, pod in enumerate(cluster.pods)}
         self.group_by_key = {pod.key: g for pod, g in zip(cluster.pods, self.group_of, strict=True)}
         # Pods of a group share their ipBlock memberships, so the first one's IP speaks for all.
-        self.group_ip = [ip_key(m[0].ip) for m in self.members]
+        first = {}
+        for i, g in enumerate(self.group_of):
+            first.setdefault(g, i)
+        self.group_ip = [self.pod_ip[first[g]] for g in range(len(self.members))]
         self.all_groups = (1 << len(self.members)) - 1
         self._by_namespace: dict[str, int] = {}
         for g, members in enumerate(self.members):
@@ -175,13 +179,39 @@ class CompiledCluster:
         return self.group_by_key[pod.key]
 
 
+def _block_memberships(pod_ips: list, blocks: list[IPRange]) -> list[list[int]]:
+    """For each pod, the indices of the blocks holding its IP, in block order.
+
+    Pod IPs are sorted once and each block bisects them, so a block costs the pods
+    it holds rather than a test of every pod."""
+    held: list[list[int]] = [[] for _ in pod_ips]
+    by_version: dict[int, list[tuple[int, int]]] = {}
+    for i, ip in enumerate(pod_ips):
+        if ip is not None:
+            by_version.setdefault(ip[0], []).append((ip[1], i))
+    for pairs in by_version.values():
+        pairs.sort()
+    numbers = {version: [n for n, _ in pairs] for version, pairs in by_version.items()}
+    for b, block in enumerate(blocks):
+        pairs = by_version.get(block.version)
+        if not pairs:
+            continue
+        ints = numbers[block.version]
+        for k in range(bisect_left(ints, block.start), bisect_right(ints, block.end)):
+            n, i = pairs[k]
+            if not any(lo <= n <= hi for lo, hi in block.excepts):
+                held[i].append(b)
+    return held
+
+
 def _bits(mask: int):
-    g = 0
-    while mask:
-        if mask & 1:
-            yield g
-        mask >>= 1
-        g += 1
+    """Indices of the set bits, lowest first. The binary text is made in C at once:
+    shifting a wide int bit by bit would copy it at every step."""
+    text = bin(mask)[:1:-1]
+    g = text.find("1")
+    while g >= 0:
+        yield g
+        g = text.find("1", g + 1)
 
 
 def port_matches(pp: PolicyPort, port: int, protocol: str, dst: Pod | None) -> bool:

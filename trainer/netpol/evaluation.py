@@ -145,6 +145,7 @@ class Analyzer:
         self.compiled = CompiledCluster(cluster)
         self._by_ip = {}
         self._memo: dict[tuple, bool] = {}
+        self._masks: dict[tuple, list] = {}
         for pod in cluster.pods:
             if pod.ip:
                 self._by_ip.setdefault(pod.ip, pod)
@@ -183,11 +184,16 @@ class Analyzer:
 
     def allowed(self, src, dst, port: int, protocol: str = "TCP") -> bool:
         """Just the answer, memoised: pods of one group are alike, hosts by their IP."""
-        src, dst = self.endpoint(src), self.endpoint(dst)
+        # Called once per probe: endpoints already resolved skip endpoint(), keys are read once.
+        if type(src) is not Pod:
+            src = self.endpoint(src)
+        if type(dst) is not Pod:
+            dst = self.endpoint(dst)
         group = self.compiled.group_by_key
-        key = (group[src.key] if type(src) is Pod else src.ip,
-               group[dst.key] if type(dst) is Pod else dst.ip,
-               src.key == dst.key, port, protocol)
+        src_key, dst_key = src.key, dst.key
+        key = (group[src_key] if type(src) is Pod else src.ip,
+               group[dst_key] if type(dst) is Pod else dst.ip,
+               src_key == dst_key, port, protocol)
         found = self._memo.get(key)
         if found is None:
             found = key[2] or (self._side_allows("Egress", src, dst, port, protocol)
@@ -200,24 +206,37 @@ class Analyzer:
         if type(subject) is not Pod:
             return True  # hosts outside the cluster are never isolated
         compiled = self.compiled
-        policies = compiled.isolating[direction][compiled.group(subject)]
+        group = compiled.group(subject)
+        policies = compiled.isolating[direction][group]
         if not policies:
             return True
-        other_is_pod = type(other) is Pod
-        bit = 1 << compiled.group(other) if other_is_pod else 0
         dst = subject if direction == "Ingress" else other
         dst = dst if type(dst) is Pod else None
+        if type(other) is Pod:
+            bit = 1 << compiled.group(other)
+            for peers, ports in self._rule_masks(direction, group, policies):
+                if peers & bit and (not ports or any(port_matches(pp, port, protocol, dst)
+                                                     for pp in ports)):
+                    return True
+            return False
         for policy in policies:
             for rule in policy.rules(direction):
-                if other_is_pod:
-                    if not compiled.rule_peer_groups(rule, policy.namespace) & bit:
-                        continue
-                elif rule.peers and not any(self.peer_matches(p, policy.namespace, other)
-                                            for p in rule.peers):
+                if rule.peers and not any(self.peer_matches(p, policy.namespace, other)
+                                          for p in rule.peers):
                     continue
                 if not rule.ports or any(port_matches(pp, port, protocol, dst) for pp in rule.ports):
                     return True
         return False
+
+    def _rule_masks(self, direction, group, policies) -> list[tuple[int, tuple]]:
+        """(peer groups, ports) of every rule isolating a group, gathered once per group."""
+        key = (direction, group)
+        masks = self._masks.get(key)
+        if masks is None:
+            masks = self._masks[key] = [
+                (self.compiled.rule_peer_groups(rule, policy.namespace), rule.ports)
+                for policy in policies for rule in policy.rules(direction)]
+        return masks
 
     def side(self, direction: str, subject: Endpoint, peer: Endpoint, port: int, protocol: str,
              explain: bool = True) -> Side:
