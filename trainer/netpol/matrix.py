@@ -2,8 +2,8 @@
 
 The matrix is computed with bitmasks over groups (see compiled.py): for each
 port, the sources each destination's ingress admits and the destinations each
-source's egress admits, then one AND per row. A cell's explanation is a
-Verdict for representative members, computed only when asked for.
+source's egress admits, then one AND per row. A cell's explanation comes from
+Analyzer.check on its pods, only when asked for.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from .compiled import bits, ip_key, port_matches
-from .evaluation import Analyzer, Verdict
+from .evaluation import Analyzer
 from .objects import ExternalHost
 
 Port = tuple[int, str]
@@ -154,12 +154,6 @@ class Matrix:
         if s >= self.pod_group_count and d >= self.pod_group_count:
             return None
         return bool(self._rows[port][s] >> d & 1)
-
-    def cell(self, s: int, d: int, port: Port) -> Verdict:
-        src_group, dst_group = self.groups[s], self.groups[d]
-        src = src_group.members[0]
-        dst = dst_group.members[1] if s == d and len(dst_group.members) > 1 else dst_group.members[0]
-        return self.analyzer.check(src, dst, port[0], port[1])
 
     def count_allowed(self) -> int:
         return sum(bin(row).count("1") for rows in self._rows.values() for row in rows)
