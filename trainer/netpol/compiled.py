@@ -98,7 +98,7 @@ class CompiledCluster:
         for policy in cluster.policies:
             selected = self.selected_groups(policy)
             for direction in policy.policy_types:
-                for g in _bits(selected):
+                for g in bits(selected):
                     self.isolating[direction][g].append(policy)
 
     # --- selections ---------------------------------------------------------
@@ -114,7 +114,7 @@ class CompiledCluster:
         mask = self._selector_cache.get(key)
         if mask is None:
             mask = 0
-            for g in _bits(within):
+            for g in bits(within):
                 if selector.matches(self.members[g][0].labels):
                     mask |= 1 << g
             self._selector_cache[key] = mask
@@ -204,7 +204,7 @@ def _block_memberships(pod_ips: list, blocks: list[IPRange]) -> list[list[int]]:
     return held
 
 
-def _bits(mask: int):
+def bits(mask: int):
     """Indices of the set bits, lowest first. The binary text is made in C at once:
     shifting a wide int bit by bit would copy it at every step."""
     text = bin(mask)[:1:-1]
@@ -227,4 +227,3 @@ def port_matches(pp: PolicyPort, port: int, protocol: str, dst: Pod | None) -> b
     return pp.port == port
 
 
-bits = _bits
