@@ -52,8 +52,11 @@ def ip_key(ip: str | None) -> tuple[int, int] | None:
 
 
 class CompiledCluster:
-    def __init__(self, cluster: Cluster):
+    def __init__(self, cluster: Cluster, ipblocks_match_pods: bool = True):
         self.cluster = cluster
+        # Whether an ipBlock matches pod addresses is the network plugin's choice (Calico:
+        # yes, Cilium: no); the grader asks both ways, the rest of the site the first.
+        self.ipblocks_match_pods = ipblocks_match_pods
         self.ns_labels = {name: ns.labels for name, ns in cluster.namespaces.items()}
         self.policies = cluster.policies
         self._ranges: dict[IPBlock, IPRange] = {}
@@ -66,7 +69,7 @@ class CompiledCluster:
                             self._ranges[peer.ip_block] = IPRange(peer.ip_block)
                             blocks.append(self._ranges[peer.ip_block])
         self.pod_ip = [ip_key(p.ip) for p in cluster.pods]
-        in_blocks = _block_memberships(self.pod_ip, blocks)
+        in_blocks = _block_memberships(self.pod_ip, blocks if ipblocks_match_pods else [])
         groups: dict[tuple, int] = {}
         self.group_of: list[int] = []
         self.members: list[list[Pod]] = []
@@ -154,6 +157,8 @@ class CompiledCluster:
         return mask
 
     def _block_groups(self, block: IPBlock) -> int:
+        if not self.ipblocks_match_pods:
+            return 0
         mask = self._block_cache.get(block)
         if mask is None:
             rng = self.ip_range(block)

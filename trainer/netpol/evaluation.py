@@ -140,9 +140,9 @@ class Verdict:
 class Analyzer:
     """Answers reachability questions about one cluster."""
 
-    def __init__(self, cluster: Cluster):
+    def __init__(self, cluster: Cluster, ipblocks_match_pods: bool = True):
         self.cluster = cluster
-        self.compiled = CompiledCluster(cluster)
+        self.compiled = CompiledCluster(cluster, ipblocks_match_pods)
         self._by_ip = {}
         self._memo: dict[tuple, bool] = {}
         self._masks: dict[tuple, list] = {}
@@ -345,6 +345,8 @@ class Analyzer:
                 return 2, f"does not match {key}: a host outside the cluster matches ipBlock peers only"
             return 1, _ipblock_why_not(self.compiled.ip_range(peer.ip_block), peer, endpoint.ip)
         if peer.ip_block is not None:
+            if not self.compiled.ipblocks_match_pods:
+                return 2, f"does not match {key}: under this network plugin an ipBlock never matches a pod"
             if not endpoint.ip:
                 return 2, f"does not match {key}, which has no IP"
             return 1, _ipblock_why_not(self.compiled.ip_range(peer.ip_block), peer, endpoint.ip)

@@ -1,0 +1,231 @@
+"""Do two sets of policies allow the same ports between every pair of endpoints?
+
+A connection from s to d is allowed when s's egress allows it and d's ingress
+allows it (DESIGN.md). s's egress depends on s only through the egress
+policies that select it, and on d only through the egress peers d matches and
+what d's named ports resolve to; d's ingress depends on d through the ingress
+policies that select it, and on s through the ingress peers s matches. So the
+universe's endpoints fall into a few *source kinds* and *destination kinds*,
+and comparing every source kind with every destination kind compares every
+ordered pair of endpoints there could be. Each kind is realised by as many
+pods as one likes (replicas), so every pair of kinds is a pair of two
+distinct endpoints, except between two hosts outside the cluster, where no
+policy applies.
+
+For each pair the allowed ports are exact sets (ports.py): equal sets mean
+equal verdicts on every port of TCP, UDP and SCTP.
+
+A side is a world (the policies in force) and a plugin behaviour: whether
+ipBlocks match pod addresses (Calico does) or never do (Cilium). The API
+leaves it to the plugin, so an answer is compared under both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trainer.netpol.compiled import bits
+
+from .labels import TooComplex
+from .ports import ALL, EMPTY, PortSet
+from .universe import Endpoint, RuleEntry, Universe
+
+MATCHING = "ipBlocks match pod addresses"
+SKIPPING = "ipBlocks never match pods"
+MODES = (SKIPPING, MATCHING)
+PLUGIN_WORDS = {
+    MATCHING: "with a network plugin that matches ipBlocks against pod addresses (Calico does)",
+    SKIPPING: "with a network plugin that never matches ipBlocks against pods (Cilium)",
+}
+MAX_PAIRS = 60_000  # kinds of connection compared in one comparison
+
+
+@dataclass(frozen=True)
+class Side:
+    policies: tuple  # the policies in force
+    mode: str
+
+
+@dataclass(frozen=True)
+class Difference:
+    src: Endpoint
+    dst: Endpoint
+    left: PortSet  # what the left side allows from src to dst
+    right: PortSet  # what the right side allows
+    mode: str
+
+    @property
+    def extra(self) -> PortSet:
+        """Allowed on the left only."""
+        return self.left - self.right
+
+    @property
+    def missing(self) -> PortSet:
+        """Allowed on the right only."""
+        return self.right - self.left
+
+    @property
+    def existing(self) -> bool:
+        return self.src.existing and self.dst.existing
+
+
+class _Kind:
+    __slots__ = ("members", "pods", "key")
+
+    def __init__(self, key):
+        self.key = key
+        self.members: list[Endpoint] = []
+        self.pods = False  # some member is a pod, not only hosts
+
+
+class Comparison:
+    """Every difference between two sides over a universe."""
+
+    def __init__(self, universe: Universe, left: Side, right: Side):
+        self.universe = universe
+        self.sides = (left, right)
+        table = universe.table
+        self._worlds = tuple(table.mask(side.policies) for side in self.sides)
+        either = self._worlds[0] | self._worlds[1]
+        self._egress_isolating = table.isolating["Egress"] & either
+        self._ingress_isolating = table.isolating["Ingress"] & either
+        self._rules_cache: dict[tuple, list[RuleEntry]] = {}
+        self._ports_cache: dict[tuple, PortSet] = {}
+        self._side_cache: list[dict] = [{}, {}]
+        self.sources, self.destinations = self._kinds()
+        pairs = len(self.sources) * len(self.destinations)
+        if pairs > MAX_PAIRS:
+            raise TooComplex(f"more than {MAX_PAIRS} kinds of connection")
+        self.pairs = pairs
+        self.differences = self._compare()
+
+    def __bool__(self) -> bool:
+        return bool(self.differences)
+
+    # --- kinds ----------------------------------------------------------------
+
+    def _peer_bits(self, e: Endpoint, side: int) -> int:
+        if e.is_host or self.sides[side].mode == MATCHING:
+            return e.peers | e.ip_peers
+        return e.peers
+
+    def _kinds(self):
+        table = self.universe.table
+        into, out_of = table.peer_bits["Ingress"], table.peer_bits["Egress"]
+        sources: dict[tuple, _Kind] = {}
+        destinations: dict[tuple, _Kind] = {}
+        for e in sorted(self.universe.endpoints, key=_preference):
+            peers = (self._peer_bits(e, 0), self._peer_bits(e, 1))
+            s_key = (e.sel & self._egress_isolating, peers[0] & into, peers[1] & into)
+            d_key = (e.sel & self._ingress_isolating, peers[0] & out_of, peers[1] & out_of, e.profile)
+            for kinds, key in ((sources, s_key), (destinations, d_key)):
+                kind = kinds.get(key)
+                if kind is None:
+                    kind = kinds[key] = _Kind(key)
+                kind.members.append(e)
+                kind.pods |= not e.is_host
+        return list(sources.values()), list(destinations.values())
+
+    # --- verdicts --------------------------------------------------------------
+
+    def allowed(self, side: int, src: _Kind, dst: _Kind) -> PortSet:
+        world = self._worlds[side]
+        egress = self._side(side, "Egress", src.key[0] & world, dst.key[1 + side], dst.key[3])
+        if not egress:
+            return EMPTY
+        ingress = self._side(side, "Ingress", dst.key[0] & world, src.key[1 + side], dst.key[3])
+        return egress & ingress
+
+    def _side(self, side: int, direction: str, policies: int, peers: int, profile) -> PortSet:
+        """The ports one direction allows: every port when no policy isolates, else the
+        union of the ports of every rule of the isolating policies whose peers match."""
+        if not policies:
+            return ALL
+        key = (direction, policies, peers, profile)
+        cache = self._side_cache[side]
+        found = cache.get(key)
+        if found is None:
+            found = EMPTY
+            for rule in self._rules(policies, direction):
+                if rule.peers is None or rule.peers & peers:
+                    found = found | self._ports(rule, profile)
+                    if found == ALL:
+                        break
+            cache[key] = found
+        return found
+
+    def _rules(self, policies: int, direction: str) -> list[RuleEntry]:
+        key = (policies, direction)
+        found = self._rules_cache.get(key)
+        if found is None:
+            rules = self.universe.table.rules
+            found = self._rules_cache[key] = [r for i in bits(policies) for r in rules[(i, direction)]]
+        return found
+
+    def _ports(self, rule: RuleEntry, profile) -> PortSet:
+        key = (rule.key, profile)
+        found = self._ports_cache.get(key)
+        if found is None:
+            found = self._ports_cache[key] = rule_ports(rule.ports, profile, self.universe.table.named_ports)
+        return found
+
+    def _compare(self) -> list[Difference]:
+        found = []
+        mode = self.sides[0].mode if self.sides[0].mode == self.sides[1].mode else None
+        for src in self.sources:
+            for dst in self.destinations:
+                if not (src.pods or dst.pods):
+                    continue  # between two hosts outside the cluster no policy applies
+                left, right = self.allowed(0, src, dst), self.allowed(1, src, dst)
+                if left != right:
+                    a, b = _distinct(src.members, dst.members)
+                    if a is not None:
+                        found.append(Difference(a, b, left, right, mode))
+        found.sort(key=lambda d: (not d.existing, _preference(d.src), _preference(d.dst)))
+        return found
+
+
+def rule_ports(ports: tuple, profile, named_ports: tuple) -> PortSet:
+    """The exact ports of a rule for a destination whose named ports resolve to `profile`
+    (None: a host outside the cluster, where no name resolves)."""
+    if not ports:
+        return ALL
+    found = EMPTY
+    for pp in ports:
+        if pp.port is None:
+            found = found | PortSet.of(pp.protocol)
+        elif isinstance(pp.port, str):
+            number = None if profile is None else profile[named_ports.index((pp.port, pp.protocol))]
+            if number is not None:
+                found = found | PortSet.of(pp.protocol, number, number)
+        else:
+            found = found | PortSet.of(pp.protocol, pp.port, pp.end_port or pp.port)
+    return found
+
+
+def _preference(e: Endpoint) -> tuple:
+    """Which member speaks for a kind: the cluster's pods, named hosts, new pods in
+    namespaces that exist, new pods in new namespaces, other hosts."""
+    if e.existing:
+        rank = 0 if not e.is_host else 1
+    elif not e.is_host:
+        rank = 2 if not e.namespace_new else 3
+    else:
+        rank = 4
+    return (rank, len(e.pod.labels) if e.pod is not None else 0)
+
+
+def _distinct(sources: list[Endpoint], destinations: list[Endpoint]):
+    """Two different endpoints to speak for a pair of kinds (a pod never differs with
+    itself): the cluster's own where possible, and not a pod and its own replica."""
+    best, pair = None, (None, None)
+    for a in sources[:4]:
+        for b in destinations[:4]:
+            if a is b:
+                continue
+            twins = a.pod is not None and b.pod is not None and a.pod.namespace == b.pod.namespace \
+                and a.pod.labels == b.pod.labels
+            score = (_preference(a)[0] + _preference(b)[0], twins)
+            if best is None or score < best:
+                best, pair = score, (a, b)
+    return pair
