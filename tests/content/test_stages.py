@@ -113,6 +113,26 @@ def test_stage_6_db_reaches_backup_on_tcp_80_only_and_api_still_gets_replies():
     assert analyzer.check("prod/api-pod", "prod/db", 3306).allowed
 
 
+def body_text(n):
+    """A stage's text as the learner reads it: paragraphs, notes, warnings, lists and tables."""
+    parts = []
+    for block in stage(n).body:
+        parts += [block.text, *block.items, block.caption, *block.header]
+        parts += [cell for row in block.rows for cell in row]
+    return " ".join(" ".join(parts).split())
+
+
+def test_stage_6_says_the_split_scenario_shuts_the_api_pod_out():
+    text = body_text(6)
+    # The guide dropped stage 5's ipBlock (and stage 4's namespaceSelector): a mistake, not its ask.
+    assert "all the guide asks" not in text
+    assert "mistake in the guide" in text
+    assert 'In the scenario "DB in its own namespace" it shuts the API pod out' in text
+    world, evaluation = result(6, "split")
+    assert reaching(world, evaluation) == set()
+    assert not Analyzer(evaluation.cluster).check("prod/api-pod", "data/db", 3306).allowed
+
+
 def test_a_wrong_claim_is_reported():
     world, evaluation = result(3)
     claims = dataclasses.replace(stage(3).claims["guide"], reaches_db=frozenset({"prod/web"}))
