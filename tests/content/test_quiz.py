@@ -131,6 +131,21 @@ def test_choice_order_varies_by_seed_so_positions_say_nothing():
         assert len(keys) > 1, spec.slug
 
 
+def shown_texts(spec):
+    """Every text of a question or template a learner reads: prompt, YAML, choices, explanation."""
+    return [spec.prompt, spec.yaml, spec.explanation] + [c.text for c in spec.choices]
+
+
+def test_no_question_sends_dns_to_a_service_rather_than_the_dns_pods():
+    # NetworkPolicies select pods; a policy never sees the DNS Service's ClusterIP after DNAT.
+    dns_service = re.compile(r"(?<![\w-])DNS\s+service", re.IGNORECASE)
+    texts = {s.slug: " ".join(shown_texts(s)) for s in BANK.questions.values()}
+    texts |= {t.slug: t.rule for t in BANK.topics.values()}
+    assert {slug for slug, text in texts.items() if dns_service.search(" ".join(text.split()))} == set()
+    explanation = BANK.get("egress-blocks-dns").explanation
+    assert "the cluster's DNS pods" in explanation and "ClusterIP" in explanation
+
+
 # --- templates ----------------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 """The six stages load, and each stage's own YAML gives the reachability its text claims."""
 
 import dataclasses
+import re
 import shutil
 
 import pytest
@@ -131,6 +132,21 @@ def test_stage_6_says_the_split_scenario_shuts_the_api_pod_out():
     world, evaluation = result(6, "split")
     assert reaching(world, evaluation) == set()
     assert not Analyzer(evaluation.cluster).check("prod/api-pod", "data/db", 3306).allowed
+
+
+def all_stage_text():
+    return {n: " ".join([stage(n).goal, body_text(n), *stage(n).tries]) for n in STAGES}
+
+
+DNS_SERVICE = re.compile(r"(?<![\w-])DNS\s+service", re.IGNORECASE)
+
+
+def test_dns_rules_target_the_dns_pods_never_a_dns_service():
+    # NetworkPolicies select pods: after kube-proxy's DNAT a policy sees a CoreDNS pod, not the ClusterIP.
+    assert {n for n, text in all_stage_text().items() if DNS_SERVICE.search(text)} == set()
+    warning = next(b.text for b in stage(6).body if b.kind == "warning")
+    assert "the cluster's DNS pods" in warning and "k8s-app=kube-dns" in warning
+    assert "ClusterIP" in warning and "DNAT" in warning
 
 
 def test_a_wrong_claim_is_reported():
