@@ -146,6 +146,16 @@ def test_no_question_sends_dns_to_a_service_rather_than_the_dns_pods():
     assert "the cluster's DNS pods" in explanation and "ClusterIP" in explanation
 
 
+def test_the_automatic_namespace_labels_version_is_the_same_wherever_it_is_given():
+    version = re.compile(r"(?<![\d.])1\.\d\d(?![\d.])")
+    since = "beta and on by default in Kubernetes 1.21, GA in 1.22"
+    texts = {s.slug: " ".join(" ".join(shown_texts(s)).split()) for s in BANK.questions.values()}
+    texts |= {t.slug: t.rule for t in BANK.topics.values()}
+    assert since in texts["automatic-namespace-label"]
+    wrong = {slug for slug, text in texts.items() if len(version.findall(text)) != 2 * text.count(since)}
+    assert wrong == set()
+
+
 # --- templates ----------------------------------------------------------------------------
 
 

@@ -149,6 +149,18 @@ def test_dns_rules_target_the_dns_pods_never_a_dns_service():
     assert "ClusterIP" in warning and "DNAT" in warning
 
 
+K8S_VERSION = re.compile(r"(?<![\d.])1\.\d\d(?![\d.])")
+AUTOMATIC_LABEL_SINCE = "beta and on by default in Kubernetes 1.21, GA in 1.22"
+
+
+def test_the_automatic_namespace_labels_version_is_the_same_wherever_it_is_given():
+    texts = all_stage_text()
+    assert AUTOMATIC_LABEL_SINCE in texts[4]
+    for n, text in texts.items():
+        # Every Kubernetes version a stage names is the automatic label's, in the one wording.
+        assert len(K8S_VERSION.findall(text)) == 2 * text.count(AUTOMATIC_LABEL_SINCE), n
+
+
 def test_a_wrong_claim_is_reported():
     world, evaluation = result(3)
     claims = dataclasses.replace(stage(3).claims["guide"], reaches_db=frozenset({"prod/web"}))
