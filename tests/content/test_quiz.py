@@ -156,6 +156,17 @@ def test_the_automatic_namespace_labels_version_is_the_same_wherever_it_is_given
     assert wrong == set()
 
 
+def test_a_question_teaches_that_traffic_from_the_pods_own_node_is_always_allowed():
+    spec = BANK.get("node-traffic-always-allowed")
+    assert (spec.topic, spec.stage, spec.kind) == ("isolation", 2, "concept")
+    assert spec.source == "lessons/quiz/01-default-and-deny.yaml"
+    (right,) = [c.text for c in spec.choices if c.correct]
+    assert "node" in right and "always allowed" in right
+    assert "kubelet" in spec.prompt and "node" in spec.explanation
+    # The engine models no nodes: the question must not ask it for a key.
+    assert not spec.has_cluster and not spec.policies and not any(c.probe for c in spec.choices)
+
+
 # --- templates ----------------------------------------------------------------------------
 
 

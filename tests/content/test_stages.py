@@ -161,6 +161,16 @@ def test_the_automatic_namespace_labels_version_is_the_same_wherever_it_is_given
         assert len(K8S_VERSION.findall(text)) == 2 * text.count(AUTOMATIC_LABEL_SINCE), n
 
 
+def test_stage_2_teaches_that_traffic_from_the_pods_own_node_is_always_allowed():
+    text = body_text(2)
+    assert "traffic from the node the pod runs on" in text
+    assert "always allows traffic to and from a pod's own node" in text and "kubelet" in text
+    # Taught where the deny-all is: right after the guide's note.
+    kinds = [b.kind for b in stage(2).body]
+    note = kinds.index("note")
+    assert "node" in stage(2).body[note + 1].text
+
+
 def test_a_wrong_claim_is_reported():
     world, evaluation = result(3)
     claims = dataclasses.replace(stage(3).claims["guide"], reaches_db=frozenset({"prod/web"}))
