@@ -167,6 +167,25 @@ def test_a_question_teaches_that_traffic_from_the_pods_own_node_is_always_allowe
     assert not spec.has_cluster and not spec.policies and not any(c.probe for c in spec.choices)
 
 
+def test_default_deny_namespace_distractor_has_one_reading_and_the_engine_says_it_is_wrong():
+    spec = BANK.get("default-deny-namespace")
+    texts = {" ".join(c.text.split()): c.correct for c in spec.choices}
+    # "..., but other namespaces still can" also read as "other namespaces still reach each other".
+    assert not any(text.endswith("other namespaces still can.") for text in texts)
+    claim = "Pods in prod can no longer reach each other, but pods of other namespaces can still connect to pods in prod."
+    assert texts[claim] is False
+    pods = "".join(
+        f"---\napiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: {ns}}}\n"
+        f"spec: {{containers: [{{name: c, image: x, ports: [{{containerPort: 80}}]}}]}}\n"
+        f"status: {{podIP: {ip}}}\n"
+        for name, ns, ip in [("a", "prod", "10.0.3.1"), ("b", "prod", "10.0.3.2"), ("c", "dev", "10.0.1.1"),
+                             ("d", "dev", "10.0.1.2")])
+    analyzer = Analyzer(load_cluster([(pods, "pods"), (spec.yaml, spec.slug)]))
+    assert not analyzer.check("prod/a", "prod/b", 80).allowed  # the claim's first half holds
+    assert not analyzer.check("dev/c", "prod/a", 80).allowed  # its second half does not
+    assert analyzer.check("dev/c", "dev/d", 80).allowed  # (the other reading, which held)
+
+
 # --- templates ----------------------------------------------------------------------------
 
 
