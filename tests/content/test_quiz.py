@@ -186,6 +186,16 @@ def test_default_deny_namespace_distractor_has_one_reading_and_the_engine_says_i
     assert analyzer.check("dev/c", "dev/d", 80).allowed  # (the other reading, which held)
 
 
+def test_every_question_stands_alone_in_a_shuffled_exam():
+    # An exam shuffles the bank: no prompt may lean on a question shown before it.
+    leaning = re.compile(r"\b(the same policy|previous (question|policy)|the last question|as before)\b",
+                         re.IGNORECASE)
+    assert {s.slug for s in BANK.questions.values() if leaning.search(" ".join(s.prompt.split()))} == set()
+    prompt = " ".join(BANK.get("or-prediction-split").prompt.split())
+    assert "same" not in prompt and "namespace data" in prompt
+    assert "two items" in prompt and "podSelector" in prompt and "namespaceSelector" in prompt
+
+
 # --- templates ----------------------------------------------------------------------------
 
 
