@@ -131,6 +131,71 @@ def test_choice_order_varies_by_seed_so_positions_say_nothing():
         assert len(keys) > 1, spec.slug
 
 
+def shown_texts(spec):
+    """Every text of a question or template a learner reads: prompt, YAML, choices, explanation."""
+    return [spec.prompt, spec.yaml, spec.explanation] + [c.text for c in spec.choices]
+
+
+def test_no_question_sends_dns_to_a_service_rather_than_the_dns_pods():
+    # NetworkPolicies select pods; a policy never sees the DNS Service's ClusterIP after DNAT.
+    dns_service = re.compile(r"(?<![\w-])DNS\s+service", re.IGNORECASE)
+    texts = {s.slug: " ".join(shown_texts(s)) for s in BANK.questions.values()}
+    texts |= {t.slug: t.rule for t in BANK.topics.values()}
+    assert {slug for slug, text in texts.items() if dns_service.search(" ".join(text.split()))} == set()
+    explanation = BANK.get("egress-blocks-dns").explanation
+    assert "the cluster's DNS pods" in explanation and "ClusterIP" in explanation
+
+
+def test_the_automatic_namespace_labels_version_is_the_same_wherever_it_is_given():
+    version = re.compile(r"(?<![\d.])1\.\d\d(?![\d.])")
+    since = "beta and on by default in Kubernetes 1.21, GA in 1.22"
+    texts = {s.slug: " ".join(" ".join(shown_texts(s)).split()) for s in BANK.questions.values()}
+    texts |= {t.slug: t.rule for t in BANK.topics.values()}
+    assert since in texts["automatic-namespace-label"]
+    wrong = {slug for slug, text in texts.items() if len(version.findall(text)) != 2 * text.count(since)}
+    assert wrong == set()
+
+
+def test_a_question_teaches_that_traffic_from_the_pods_own_node_is_always_allowed():
+    spec = BANK.get("node-traffic-always-allowed")
+    assert (spec.topic, spec.stage, spec.kind) == ("isolation", 2, "concept")
+    assert spec.source == "lessons/quiz/01-default-and-deny.yaml"
+    (right,) = [c.text for c in spec.choices if c.correct]
+    assert "node" in right and "always allowed" in right
+    assert "kubelet" in spec.prompt and "node" in spec.explanation
+    # The engine models no nodes: the question must not ask it for a key.
+    assert not spec.has_cluster and not spec.policies and not any(c.probe for c in spec.choices)
+
+
+def test_default_deny_namespace_distractor_has_one_reading_and_the_engine_says_it_is_wrong():
+    spec = BANK.get("default-deny-namespace")
+    texts = {" ".join(c.text.split()): c.correct for c in spec.choices}
+    # "..., but other namespaces still can" also read as "other namespaces still reach each other".
+    assert not any(text.endswith("other namespaces still can.") for text in texts)
+    claim = "Pods in prod can no longer reach each other, but pods of other namespaces can still connect to pods in prod."
+    assert texts[claim] is False
+    pods = "".join(
+        f"---\napiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: {ns}}}\n"
+        f"spec: {{containers: [{{name: c, image: x, ports: [{{containerPort: 80}}]}}]}}\n"
+        f"status: {{podIP: {ip}}}\n"
+        for name, ns, ip in [("a", "prod", "10.0.3.1"), ("b", "prod", "10.0.3.2"), ("c", "dev", "10.0.1.1"),
+                             ("d", "dev", "10.0.1.2")])
+    analyzer = Analyzer(load_cluster([(pods, "pods"), (spec.yaml, spec.slug)]))
+    assert not analyzer.check("prod/a", "prod/b", 80).allowed  # the claim's first half holds
+    assert not analyzer.check("dev/c", "prod/a", 80).allowed  # its second half does not
+    assert analyzer.check("dev/c", "dev/d", 80).allowed  # (the other reading, which held)
+
+
+def test_every_question_stands_alone_in_a_shuffled_exam():
+    # An exam shuffles the bank: no prompt may lean on a question shown before it.
+    leaning = re.compile(r"\b(the same policy|previous (question|policy)|the last question|as before)\b",
+                         re.IGNORECASE)
+    assert {s.slug for s in BANK.questions.values() if leaning.search(" ".join(s.prompt.split()))} == set()
+    prompt = " ".join(BANK.get("or-prediction-split").prompt.split())
+    assert "same" not in prompt and "namespace data" in prompt
+    assert "two items" in prompt and "podSelector" in prompt and "namespaceSelector" in prompt
+
+
 # --- templates ----------------------------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 """The six stages load, and each stage's own YAML gives the reachability its text claims."""
 
 import dataclasses
+import re
 import shutil
 
 import pytest
@@ -111,6 +112,63 @@ def test_stage_6_db_reaches_backup_on_tcp_80_only_and_api_still_gets_replies():
     assert not analyzer.check("prod/db", "192.168.5.10", 443).allowed
     # The API pod opens the connection; the DB's replies ride on it, no egress rule needed.
     assert analyzer.check("prod/api-pod", "prod/db", 3306).allowed
+
+
+def body_text(n):
+    """A stage's text as the learner reads it: paragraphs, notes, warnings, lists and tables."""
+    parts = []
+    for block in stage(n).body:
+        parts += [block.text, *block.items, block.caption, *block.header]
+        parts += [cell for row in block.rows for cell in row]
+    return " ".join(" ".join(parts).split())
+
+
+def test_stage_6_says_the_split_scenario_shuts_the_api_pod_out():
+    text = body_text(6)
+    # The guide dropped stage 5's ipBlock (and stage 4's namespaceSelector): a mistake, not its ask.
+    assert "all the guide asks" not in text
+    assert "mistake in the guide" in text
+    assert 'In the scenario "DB in its own namespace" it shuts the API pod out' in text
+    world, evaluation = result(6, "split")
+    assert reaching(world, evaluation) == set()
+    assert not Analyzer(evaluation.cluster).check("prod/api-pod", "data/db", 3306).allowed
+
+
+def all_stage_text():
+    return {n: " ".join([stage(n).goal, body_text(n), *stage(n).tries]) for n in STAGES}
+
+
+DNS_SERVICE = re.compile(r"(?<![\w-])DNS\s+service", re.IGNORECASE)
+
+
+def test_dns_rules_target_the_dns_pods_never_a_dns_service():
+    # NetworkPolicies select pods: after kube-proxy's DNAT a policy sees a CoreDNS pod, not the ClusterIP.
+    assert {n for n, text in all_stage_text().items() if DNS_SERVICE.search(text)} == set()
+    warning = next(b.text for b in stage(6).body if b.kind == "warning")
+    assert "the cluster's DNS pods" in warning and "k8s-app=kube-dns" in warning
+    assert "ClusterIP" in warning and "DNAT" in warning
+
+
+K8S_VERSION = re.compile(r"(?<![\d.])1\.\d\d(?![\d.])")
+AUTOMATIC_LABEL_SINCE = "beta and on by default in Kubernetes 1.21, GA in 1.22"
+
+
+def test_the_automatic_namespace_labels_version_is_the_same_wherever_it_is_given():
+    texts = all_stage_text()
+    assert AUTOMATIC_LABEL_SINCE in texts[4]
+    for n, text in texts.items():
+        # Every Kubernetes version a stage names is the automatic label's, in the one wording.
+        assert len(K8S_VERSION.findall(text)) == 2 * text.count(AUTOMATIC_LABEL_SINCE), n
+
+
+def test_stage_2_teaches_that_traffic_from_the_pods_own_node_is_always_allowed():
+    text = body_text(2)
+    assert "traffic from the node the pod runs on" in text
+    assert "always allows traffic to and from a pod's own node" in text and "kubelet" in text
+    # Taught where the deny-all is: right after the guide's note.
+    kinds = [b.kind for b in stage(2).body]
+    note = kinds.index("note")
+    assert "node" in stage(2).body[note + 1].text
 
 
 def test_a_wrong_claim_is_reported():
