@@ -8,7 +8,7 @@ import pytest
 
 from trainer.catalog import exercises as catalog
 from trainer.catalog.exercises import NONE_CHOICE, POLICY_TYPE_CHOICES, all_exercises, get_exercise
-from trainer.lab.grading import grade
+from trainer.grading import grade
 from trainer.netpol.evaluation import Analyzer
 
 EXERCISES = all_exercises()

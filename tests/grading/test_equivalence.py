@@ -10,6 +10,7 @@ For random policy sets on a random small cluster:
 
 from __future__ import annotations
 
+import ipaddress
 import random
 
 import pytest
@@ -42,7 +43,7 @@ NS_KEYS = KEYS + (NAMESPACE_NAME_LABEL,)
 NS_VALUES = VALUES + ("n1", "n2", "n9")  # n9: a namespace selectors name that does not exist
 CIDRS = (("10.0.0.0/8", ()), ("10.1.0.0/16", ("10.1.2.0/24",)), ("192.168.0.0/24", ()),
          ("0.0.0.0/0", ("10.0.0.0/8",)), ("10.1.2.0/24", ()))
-ADDRESSES = ("10.1.2.5", "10.1.3.5", "10.9.0.1", "192.168.0.9", "192.168.1.9", "8.8.8.8", "10.1.0.1")
+POD_ADDRESSES = ("10.1.2.5", "10.1.3.5", "10.9.0.1", "10.1.0.1", "10.200.0.4")  # the pod network: 10.0.0.0/8
 PORTS_TRIED = (1, 52, 53, 54, 79, 80, 81, 443, 999, 1000, 1500, 2000, 2001, 8080, 9000, 65535)
 NAMED = {("http", "TCP"): 8080, ("dns", "UDP"): 53}
 
@@ -129,8 +130,19 @@ def base_cluster(rng: random.Random) -> Cluster:
     for i in range(4):
         ports = (ContainerPort(8080, "TCP", "http"),) if rng.random() < 0.5 else (
             ContainerPort(9090, "TCP", "http"), ContainerPort(53, "UDP", "dns"))
-        pods.append(Pod(rng.choice(list(namespaces)), f"p{i}", labels(rng), rng.choice(ADDRESSES), ports))
+        pods.append(Pod(rng.choice(list(namespaces)), f"p{i}", labels(rng), rng.choice(POD_ADDRESSES), ports))
     return Cluster(namespaces, tuple(pods), ())
+
+
+def address_in(rng: random.Random, network, inside: bool) -> str:
+    """A random IPv4 address inside the network, or outside it."""
+    while True:
+        ip = ipaddress.IPv4Address(rng.getrandbits(32))
+        if rng.random() < 0.5:  # near the boundaries of the blocks too
+            ip = ipaddress.IPv4Address(f"{rng.choice((10, 192, 0))}.{rng.choice((0, 1, 168))}."
+                                       f"{rng.randint(0, 3)}.{rng.randint(0, 255)}")
+        if (ip in network) == inside:
+            return str(ip)
 
 
 def big_world(rng: random.Random, base: Cluster, extra_namespaces: dict) -> Cluster:
@@ -147,8 +159,9 @@ def big_world(rng: random.Random, base: Cluster, extra_namespaces: dict) -> Clus
             table.setdefault((p.name, p.protocol), p.port)
     ports = tuple(ContainerPort(n, proto, name) for (name, proto), n in table.items())
     pods = list(base.pods)
+    network = ipaddress.ip_network("10.0.0.0/8")
     for i in range(40):
-        pods.append(Pod(rng.choice(list(namespaces)), f"w{i}", labels(rng), rng.choice(ADDRESSES), ports))
+        pods.append(Pod(rng.choice(list(namespaces)), f"w{i}", labels(rng), address_in(rng, network, True), ports))
     return Cluster(namespaces, tuple(pods), ())
 
 
@@ -164,7 +177,7 @@ def case(seed: int):
     right = tuple(mutated(rng, p) for p in left) if rng.random() < 0.7 else \
         tuple(policy(rng, f"r{i}") for i in range(rng.randint(0, 3)))
     worlds = (apply_policies(base, left), apply_policies(base, right))
-    return rng, base, worlds, Universe(base, worlds, ("203.0.113.9",))
+    return rng, base, worlds, Universe(base, worlds, ("203.0.113.9",), IPBlock("10.0.0.0/8"))
 
 
 @pytest.mark.parametrize("seed", range(150))
@@ -192,7 +205,8 @@ def test_no_difference_found_means_none_anywhere(seed):
             continue
         left, right = (Analyzer(Cluster(world.namespaces, world.pods, w.policies), mode == MATCHING)
                        for w in worlds)
-        ends = list(world.pods) + [ExternalHost(ip) for ip in ("8.8.8.8", "10.1.2.77", "192.168.0.3")]
+        network = ipaddress.ip_network("10.0.0.0/8")
+        ends = list(world.pods) + [ExternalHost(address_in(rng, network, False)) for _ in range(4)]
         for src in ends:
             for dst in ends:
                 if src is dst or (isinstance(src, ExternalHost) and isinstance(dst, ExternalHost)):
@@ -226,14 +240,16 @@ def test_every_pod_there_could_be_has_a_stand_in_with_its_signature(seed):
     stand_ins = {(e.sel, e.peers, e.ip_peers) for e in universe.endpoints if e.pod is not None}
     hosts = {e.ip_peers for e in universe.endpoints if e.pod is None}
     names = ["n1", "n2", "n3", "n9", "z1", "z2"]
+    network = ipaddress.ip_network(universe.pod_network.cidr)
     for _ in range(1500):
         name = rng.choice(names)
         ns = universe.namespaces.get(name) or namespace(name, rng)
         pod_labels = {k: rng.choice(VALUES + ("d",)) for k in KEYS if rng.random() < 0.5}
-        ip = f"{rng.choice((10, 192, 8))}.{rng.choice((0, 1, 168))}.{rng.randint(0, 3)}.{rng.randint(0, 255)}"
+        ip = address_in(rng, network, True)
         found = signature(universe, ns, pod_labels, ip)
         assert found in stand_ins, (seed, name, dict(ns.labels), pod_labels, ip)
-        assert found[2] in hosts  # a host at that address is covered too
+        host = address_in(rng, network, False)
+        assert signature(universe, ns, {}, host)[2] in hosts, (seed, host)  # any host is covered too
 
 
 def test_the_universe_holds_a_pod_for_each_side_of_every_selector():

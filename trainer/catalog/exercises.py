@@ -1,8 +1,15 @@
 """lessons/exercises/*.yaml -> frozen Exercise objects, loaded once.
 
-The format is DESIGN.md's, plus three optional fields:
+The format is DESIGN.md's, plus five optional fields:
+
+    pod_network: 10.1.0.0/16   # where the cluster's pods get their addresses (by default
+                               # the smallest CIDR holding them); outside hosts lie outside it
 
     stage: 2              # the walkthrough stage this exercise practises
+    accepted:             # other answers that also pass, each meaning something the
+      - note: text        # task's words allow; the note is shown to whoever matches it
+        solution: |
+          ...
     questions:            # the lab's inspection questions (multiple choice)
       - id: how-many
         prompt: How many NetworkPolicies are in prod?
@@ -24,16 +31,20 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from trainer.grading import Reference
+from trainer.grading.addresses import smallest_network
+from trainer.grading.audit import exercise_problems
 from trainer.netpol.build import load_cluster, load_policies
-from trainer.netpol.objects import Cluster
+from trainer.netpol.objects import Cluster, IPBlock
 from trainer.netpol.problems import InputError
 
 from .fields import CONTENT_LIMITS, FieldReader, kind_name, problem_text
 from .probes import Probe, read_probe
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-FIELDS = ("cluster", "expect", "externals", "hints", "id", "questions", "require", "solution", "stage",
-          "starter", "task", "title")
+FIELDS = ("accepted", "cluster", "expect", "externals", "hints", "id", "pod_network", "questions",
+          "require", "solution", "stage", "starter", "task", "title")
+ACCEPTED_FIELDS = ("note", "solution")
 QUESTION_FIELDS = ("answers", "check", "choices", "explanation", "id", "prompt")
 # check kinds: {count: policies, namespace: NS}; {selected_by: NS/POLICY};
 # {reaches: DST, port: N, protocol: P} (choices are sources);
@@ -75,6 +86,14 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Accepted:
+    """Another answer that passes, and what to tell the learner who wrote its like."""
+
+    solution: str
+    note: str
+
+
+@dataclass(frozen=True)
 class Exercise:
     id: str
     title: str
@@ -89,6 +108,8 @@ class Exercise:
     questions: tuple[Question, ...]
     stage: int | None
     path: Path
+    accepted: tuple[Accepted, ...] = ()
+    pod_network: IPBlock | None = None
 
     @cached_property
     def cluster(self) -> Cluster:
@@ -98,6 +119,15 @@ class Exercise:
     @cached_property
     def solution_policies(self) -> Cluster:
         return load_policies(self.solution, f"{self.id}:solution", CONTENT_LIMITS)
+
+    @cached_property
+    def references(self) -> tuple[Reference, ...]:
+        """What the grader compares with: the solution, then each accepted answer."""
+        if not self.solution.strip():
+            return ()
+        others = tuple(Reference(load_policies(a.solution, f"{self.id}:accepted[{i}]", CONTENT_LIMITS),
+                                 a.note) for i, a in enumerate(self.accepted))
+        return (Reference(self.solution_policies),) + others
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:
@@ -163,9 +193,14 @@ def load_exercise_file(path) -> Exercise:
     solution = r.field(data, ("solution",), str, required=False) or ""
     for key, text in (("starter", starter), ("solution", solution)):
         if text.strip():
-            _check_answer_text(r, key, text)
+            _check_answer_text(r, (key,), text)
+    accepted = tuple(_accepted(r, ("accepted", i), item)
+                     for i, item in enumerate(r.items(data, ("accepted",), dict)))
+    if accepted and not solution.strip():
+        r.fail(("accepted",), "lists answers accepted besides the solution, but there is no solution")
 
-    externals = tuple(_externals(r, data, cluster))
+    pod_network = _pod_network(r, data, cluster)
+    externals = tuple(_externals(r, data, cluster, pod_network))
     known = {p.key for p in cluster.pods} | set(externals)
 
     def check_end(name, path):
@@ -192,22 +227,45 @@ def load_exercise_file(path) -> Exercise:
     return Exercise(
         id=exercise_id, title=title, task=task, cluster_text=cluster_text, starter=starter,
         solution=solution, expect=expect, externals=externals, require=require, hints=hints,
-        questions=questions, stage=stage, path=path,
+        questions=questions, stage=stage, path=path, accepted=accepted, pod_network=pod_network,
     )
 
 
-def _check_answer_text(r: _Reader, key: str, text: str):
+def _pod_network(r: _Reader, data: dict, cluster: Cluster) -> IPBlock | None:
+    """The given pod network, or the smallest CIDR holding every pod's address."""
+    text = r.field(data, ("pod_network",), str, required=False)
+    if text is None:
+        return smallest_network(p.ip for p in cluster.pods)
     try:
-        answer = load_policies(text, key, CONTENT_LIMITS)
+        network = ipaddress.IPv4Network(text)
+    except ValueError:
+        r.fail(("pod_network",), f"{text!r} is not an IPv4 CIDR such as 10.1.0.0/16")
+    outside = [p.key for p in cluster.pods if p.ip and ipaddress.ip_address(p.ip) not in network]
+    if outside:
+        r.fail(("pod_network",), f"{text} does not hold the address of {', '.join(outside[:3])}")
+    return IPBlock(str(network))
+
+
+def _accepted(r: _Reader, path: tuple, item: dict) -> Accepted:
+    r.unknown_fields(item, path, ACCEPTED_FIELDS)
+    solution = r.field(item, path + ("solution",), str)
+    _check_answer_text(r, path + ("solution",), solution)
+    note = r.field(item, path + ("note",), str).strip()
+    return Accepted(solution, note)
+
+
+def _check_answer_text(r: _Reader, path: tuple, text: str):
+    try:
+        answer = load_policies(text, str(path[0]), CONTENT_LIMITS)
     except InputError as exc:
-        r.fail_embedded((key,), exc)
+        r.fail_embedded(path, exc)
     others = [p for p in answer.ignored] + [f"Pod {p.key}" for p in answer.pods]
     others += [f"Namespace {n.name}" for n in answer.namespaces.values() if n.declared]
     if others:
-        r.fail((key,), f"may hold NetworkPolicies only, found {', '.join(others)}")
+        r.fail(path, f"may hold NetworkPolicies only, found {', '.join(others)}")
 
 
-def _externals(r: _Reader, data: dict, cluster: Cluster):
+def _externals(r: _Reader, data: dict, cluster: Cluster, pod_network: IPBlock | None):
     pod_ips = {p.ip for p in cluster.pods if p.ip}
     for i, value in enumerate(r.items(data, ("externals",), str)):
         try:
@@ -216,6 +274,9 @@ def _externals(r: _Reader, data: dict, cluster: Cluster):
             r.fail(("externals", i), f"{value!r} is not an IPv4 address")
         if str(ip) in pod_ips:
             r.fail(("externals", i), f"{value} is a pod's IP, not a host outside the cluster")
+        if pod_network is not None and pod_network.contains(str(ip)):
+            r.fail(("externals", i), f"{value} is inside the pod network {pod_network.cidr}: a host "
+                                     f"outside the cluster has an address outside it (set pod_network)")
         yield str(ip)
 
 
@@ -327,4 +388,6 @@ def problems() -> list[str]:
         if exercise.id in ids:
             messages.append(f"{path}: id: {exercise.id!r} is also the id of {ids[exercise.id]}")
         ids[exercise.id] = path.name
+        if exercise.solution.strip():
+            messages += [f"{path}: {m}" for m in exercise_problems(exercise)]
     return messages

@@ -2,8 +2,10 @@
 
 Each cidr and each except is a range of addresses; between consecutive range
 boundaries every block either holds every address or none, so one address per
-such *atom* stands for all of them. IPv6 is part of the world only when some
-block is IPv6 (the exercises' clusters are IPv4).
+such *atom* stands for all of them. The cluster's pod network is cut the same
+way: pods take their addresses inside it, hosts outside the cluster outside it.
+IPv6 is part of the world only when some block is IPv6 (the exercises'
+clusters are IPv4).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Atom:
     first: int
     last: int
     blocks: int  # bit i set: the i-th block holds every address of the atom
+    pods: bool  # inside the pod network: addresses pods may have
 
     def contains(self, ip: str) -> bool:
         addr = ipaddress.ip_address(ip)
@@ -46,14 +49,17 @@ class Atom:
         return None
 
 
-def atoms(blocks: list[IPBlock]) -> list[Atom]:
-    """The atoms of the address space for these blocks (one IPv4 atom when there are none)."""
+def atoms(blocks: list[IPBlock], pod_network: IPBlock | None = None) -> list[Atom]:
+    """The atoms of the address space for these blocks and the pod network.
+
+    Without a pod network, pods may have any address (every atom says pods=True)."""
     ranges = [IPRange(b) for b in blocks]
-    versions = sorted({r.version for r in ranges} | {4})
+    network = IPRange(pod_network) if pod_network is not None else None
+    versions = sorted({r.version for r in ranges} | {4} | ({network.version} if network else set()))
     found = []
     for version in versions:
         cuts = {0, 1 << BITS[version]}
-        for r in ranges:
+        for r in ranges + ([network] if network else []):
             if r.version != version:
                 continue
             cuts |= {r.start, r.end + 1}
@@ -66,5 +72,18 @@ def atoms(blocks: list[IPBlock]) -> list[Atom]:
             for i, r in enumerate(ranges):
                 if r.contains(key):
                     mask |= 1 << i
-            found.append(Atom(version, first, after - 1, mask))
+            found.append(Atom(version, first, after - 1, mask, network is None or network.contains(key)))
     return found
+
+
+def smallest_network(ips) -> IPBlock | None:
+    """The smallest CIDR holding every address (IPv4 pods only), or None."""
+    addresses = [ipaddress.ip_address(ip) for ip in ips if ip]
+    addresses = [a for a in addresses if a.version == 4]
+    if not addresses:
+        return None
+    for prefix in range(32, -1, -1):
+        net = ipaddress.ip_network(f"{addresses[0]}/{prefix}", strict=False)
+        if all(a in net for a in addresses):
+            return IPBlock(str(net))
+    return None  # unreachable: /0 holds every IPv4 address

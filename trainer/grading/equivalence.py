@@ -34,8 +34,8 @@ MATCHING = "ipBlocks match pod addresses"
 SKIPPING = "ipBlocks never match pods"
 MODES = (SKIPPING, MATCHING)
 PLUGIN_WORDS = {
-    MATCHING: "with a network plugin that matches ipBlocks against pod addresses (Calico does)",
-    SKIPPING: "with a network plugin that never matches ipBlocks against pods (Cilium)",
+    MATCHING: "with a network plugin that matches ipBlocks against pod addresses, as Calico does",
+    SKIPPING: "with a network plugin that never matches ipBlocks against pods, as Cilium",
 }
 MAX_PAIRS = 60_000  # kinds of connection compared in one comparison
 
@@ -79,24 +79,31 @@ class _Kind:
 
 
 class Comparison:
-    """Every difference between two sides over a universe."""
+    """Every difference between two sides over a universe.
 
-    def __init__(self, universe: Universe, left: Side, right: Side):
+    More sides may follow the two compared: `relevant` then counts the pairs of
+    kinds where any side differs from the right one (the grader passes the
+    starting cluster, so that a pair counts when the task changes it)."""
+
+    def __init__(self, universe: Universe, left: Side, right: Side, *others: Side):
         self.universe = universe
-        self.sides = (left, right)
+        self.sides = (left, right, *others)
         table = universe.table
         self._worlds = tuple(table.mask(side.policies) for side in self.sides)
-        either = self._worlds[0] | self._worlds[1]
-        self._egress_isolating = table.isolating["Egress"] & either
-        self._ingress_isolating = table.isolating["Ingress"] & either
+        every = 0
+        for world in self._worlds:
+            every |= world
+        self._egress_isolating = table.isolating["Egress"] & every
+        self._ingress_isolating = table.isolating["Ingress"] & every
         self._rules_cache: dict[tuple, list[RuleEntry]] = {}
         self._ports_cache: dict[tuple, PortSet] = {}
-        self._side_cache: list[dict] = [{}, {}]
+        self._side_cache: list[dict] = [{} for _ in self.sides]
         self.sources, self.destinations = self._kinds()
         pairs = len(self.sources) * len(self.destinations)
         if pairs > MAX_PAIRS:
             raise TooComplex(f"more than {MAX_PAIRS} kinds of connection")
         self.pairs = pairs
+        self.relevant = 0
         self.differences = self._compare()
 
     def __bool__(self) -> bool:
@@ -114,26 +121,34 @@ class Comparison:
         into, out_of = table.peer_bits["Ingress"], table.peer_bits["Egress"]
         sources: dict[tuple, _Kind] = {}
         destinations: dict[tuple, _Kind] = {}
+        self._kind_of: dict[int, tuple[_Kind, _Kind]] = {}
+        modes = range(len(self.sides))
         for e in sorted(self.universe.endpoints, key=_preference):
-            peers = (self._peer_bits(e, 0), self._peer_bits(e, 1))
-            s_key = (e.sel & self._egress_isolating, peers[0] & into, peers[1] & into)
-            d_key = (e.sel & self._ingress_isolating, peers[0] & out_of, peers[1] & out_of, e.profile)
+            peers = [self._peer_bits(e, side) for side in modes]
+            s_key = (e.sel & self._egress_isolating, *(p & into for p in peers))
+            d_key = (e.sel & self._ingress_isolating, e.profile, *(p & out_of for p in peers))
             for kinds, key in ((sources, s_key), (destinations, d_key)):
                 kind = kinds.get(key)
                 if kind is None:
                     kind = kinds[key] = _Kind(key)
                 kind.members.append(e)
                 kind.pods |= not e.is_host
+            self._kind_of[id(e)] = (sources[s_key], destinations[d_key])
         return list(sources.values()), list(destinations.values())
+
+    def between(self, src: Endpoint, dst: Endpoint) -> tuple[PortSet, PortSet]:
+        """What the left and the right side allow from src to dst (two endpoints of the universe)."""
+        s, d = self._kind_of[id(src)][0], self._kind_of[id(dst)][1]
+        return self.allowed(0, s, d), self.allowed(1, s, d)
 
     # --- verdicts --------------------------------------------------------------
 
     def allowed(self, side: int, src: _Kind, dst: _Kind) -> PortSet:
         world = self._worlds[side]
-        egress = self._side(side, "Egress", src.key[0] & world, dst.key[1 + side], dst.key[3])
+        egress = self._side(side, "Egress", src.key[0] & world, dst.key[2 + side], dst.key[1])
         if not egress:
             return EMPTY
-        ingress = self._side(side, "Ingress", dst.key[0] & world, src.key[1 + side], dst.key[3])
+        ingress = self._side(side, "Ingress", dst.key[0] & world, src.key[1 + side], dst.key[1])
         return egress & ingress
 
     def _side(self, side: int, direction: str, policies: int, peers: int, profile) -> PortSet:
@@ -177,6 +192,9 @@ class Comparison:
                 if not (src.pods or dst.pods):
                     continue  # between two hosts outside the cluster no policy applies
                 left, right = self.allowed(0, src, dst), self.allowed(1, src, dst)
+                if left != right or any(self.allowed(side, src, dst) != right
+                                        for side in range(2, len(self.sides))):
+                    self.relevant += 1
                 if left != right:
                     a, b = _distinct(src.members, dst.members)
                     if a is not None:

@@ -51,6 +51,10 @@ class PortSet:
     def __eq__(self, other) -> bool:
         return isinstance(other, PortSet) and self.ranges == other.ranges
 
+    def __le__(self, other: PortSet) -> bool:
+        """A subset of other."""
+        return not (self - other)
+
     def __hash__(self) -> int:
         return self._hash
 

@@ -12,8 +12,11 @@ numbers its named ports resolve to. The universe covers each of these:
 - in every namespace, one new pod per box of pod labels that the selectors
   able to reach that namespace tell apart, labelled as close to an existing
   pod as the box allows;
-- addresses: each new pod once per address atom (addresses.py), and one host
-  outside the cluster per atom, besides the hosts the exercise names.
+- addresses: each new pod once per address atom inside the pod network
+  (addresses.py), and one host outside the cluster per atom outside it,
+  besides the hosts the exercise names. The pod network is given, or else the
+  smallest CIDR holding every pod's address: pods get their addresses there,
+  and hosts outside the cluster never do.
 
 New pods declare the cluster's named ports with the cluster's numbers (a port
 name is a convention of the application: a new replica declares it too), so a
@@ -40,7 +43,7 @@ from trainer.netpol.objects import (
     Pod,
 )
 
-from .addresses import Atom, atoms
+from .addresses import Atom, atoms, smallest_network
 from .labels import OTHER, LabelSpace, TooComplex
 
 MAX_ENDPOINTS = 6000  # stand-ins in all; past it the answer is too tangled to compare
@@ -173,15 +176,17 @@ class Endpoint:
 class Universe:
     """The stand-ins for a cluster and the policy sets compared on it."""
 
-    def __init__(self, base: Cluster, worlds: Sequence[Cluster], externals: Sequence[str] = ()):
+    def __init__(self, base: Cluster, worlds: Sequence[Cluster], externals: Sequence[str] = (),
+                 pod_network: IPBlock | None = None):
         self.base = base
+        self.pod_network = pod_network or smallest_network(p.ip for p in base.pods)
         self.table = PolicyTable(p for world in (base, *worlds) for p in world.policies)
         self.namespaces: dict[str, Namespace] = {}
         for cluster in (base, *worlds):
             for name, ns in cluster.namespaces.items():
                 if name not in self.namespaces or ns.declared:
                     self.namespaces.setdefault(name, ns)
-        self.atoms: list[Atom] = atoms(self.table.ip_blocks)
+        self.atoms: list[Atom] = atoms(self.table.ip_blocks, self.pod_network)
         self.named_ports = _named_port_table(base.pods)
         self.endpoints: list[Endpoint] = []
         self.new_namespaces: list[Namespace] = []
@@ -279,7 +284,8 @@ class Universe:
 
     @cached_property
     def _atom_peers(self) -> list[tuple[Atom, int]]:
-        return [(atom, self.table.block_peers(atom.blocks)) for atom in self.atoms]
+        """The atoms a pod's address may lie in, with the ipBlock peers holding them."""
+        return [(atom, self.table.block_peers(atom.blocks)) for atom in self.atoms if atom.pods]
 
     def _hosts(self, externals, pod_ips):
         """The named hosts, and one more host in every atom none of them is in."""
@@ -287,7 +293,7 @@ class Universe:
             self._add(Endpoint(ip, None, True, ip_peers=self._ip_peers(ip)))
         named = list(dict.fromkeys(externals))
         for atom in self.atoms:
-            if any(atom.contains(ip) for ip in named):
+            if (atom.pods and self.pod_network is not None) or any(atom.contains(ip) for ip in named):
                 continue
             ip = atom.address(pod_ips)
             if ip is not None:

@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
+from trainer import grading
 from trainer.catalog.exercises import all_exercises, get_exercise
 from trainer.limits import web_limits
 
-from . import grading, terminal
+from . import terminal
 from .forms import AnswerForm, QuestionForm, TerminalForm
 from .pages import Result, exercise_context, grouped_exercises, scenario_for
 from .progress import AttemptRecord, store_for

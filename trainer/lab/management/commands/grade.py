@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 
 from trainer.catalog.exercises import ExerciseFileError, all_exercises, get_exercise, load_exercise_file
 from trainer.catalog.fields import CONTENT_LIMITS
-from trainer.lab.grading import grade
+from trainer.grading import grade
 from trainer.limits import cli_limits
 from trainer.netpol.files import read_bounded
 from trainer.netpol.problems import InputError, clip

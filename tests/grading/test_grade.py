@@ -8,7 +8,7 @@ import json
 import pytest
 
 from trainer.catalog.exercises import get_exercise
-from trainer.lab.grading import grade
+from trainer.grading import grade
 from trainer.netpol.loading import Limits
 
 

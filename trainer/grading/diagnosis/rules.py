@@ -1,9 +1,11 @@
-"""Mistakes in the shape of rules: ports, policyTypes, DNS, named ports."""
+"""Mistakes in the shape of rules: ports, policyTypes, DNS, named ports, open rules."""
 
 from __future__ import annotations
 
-from .evidence import policy_named
-from .wording import at, join, ports_text, who
+from trainer.grading.ports import EMPTY
+from trainer.grading.wording import at, describe, join, who
+
+from .evidence import policy_named, selects
 
 
 def ports_as_rule(ev) -> list[str]:
@@ -36,7 +38,7 @@ def every_combination(ev) -> list[str]:
         rule = policy.rules(direction)[r]
         if len(rule.peers) < 2 or len(rule.ports) < 2:
             continue
-        (src, dst, number, protocol), _ = hits[0]
+        _, (src, dst, number, protocol), _ = hits[0]
         ends = "destinations" if direction == "Egress" else "sources"
         item = "- to:" if direction == "Egress" else "- from:"
         out.append(
@@ -47,16 +49,78 @@ def every_combination(ev) -> list[str]:
     return out
 
 
+def open_to_everyone(ev) -> list[str]:
+    """A rule with no peers (or ipBlock 0.0.0.0/0) opens ports to every pod and every host."""
+    out, seen = [], set()
+    for (key, direction, r), hits in ev.opened_rules.items():
+        policy = policy_named(ev, key)
+        rule = policy.rules(direction)[r]
+        whole = [i for i, p in enumerate(rule.peers) if p.ip_block is not None
+                 and p.ip_block.cidr in ("0.0.0.0/0", "::/0") and not p.ip_block.except_]
+        culprit = any(i is None or i in whole for _, _, i in hits)
+        if not culprit or (key, direction, r) in seen:
+            continue
+        seen.add((key, direction, r))
+        ports = EMPTY
+        for diff, _, _ in hits:
+            ports = ports | diff.extra
+        how = "has no `from`" if direction == "Ingress" else "has no `to`"
+        if rule.peers:
+            how = "admits ipBlock 0.0.0.0/0, every IPv4 address"
+        if direction == "Ingress":
+            selected = sorted({d.dst.key for d, _, _ in hits})
+            out.append(
+                f"Open to everyone: ingress rule {r + 1} of {at(policy, rule.line)} {how}, so every "
+                f"pod of every namespace and every host on the internet may connect to "
+                f"{who(selected)} on {ports.describe()}. Name the sources the task allows under "
+                f"`from`.")
+        else:
+            sources = sorted({d.src.key for d, _, _ in hits})
+            out.append(
+                f"Open to everything: egress rule {r + 1} of {at(policy, rule.line)} {how}, so "
+                f"{who(sources)} may reach every pod and every host on the internet on "
+                f"{ports.describe()}. Name the destinations the task allows under `to`.")
+    return out
+
+
+def too_many_ports(ev) -> list[str]:
+    """The right pair of endpoints, but more ports than the task allows: a range, a whole
+    protocol, or a rule without ports."""
+    out, seen = [], set()
+    for (key, direction, r), hits in ev.opened_rules.items():
+        policy = policy_named(ev, key)
+        rule = policy.rules(direction)[r]
+        for diff, _, _ in hits:
+            if not diff.right or not diff.right <= diff.left or (key, direction, r) in seen:
+                continue
+            seen.add((key, direction, r))
+            wide = [p for p in rule.ports if p.port is None or p.end_port is not None]
+            if not rule.ports:
+                how = "lists no ports, so it opens every port"
+            elif wide and wide[0].port is None:
+                how = f"names `protocol: {wide[0].protocol}` without a `port`, which opens every {wide[0].protocol} port"
+            elif wide:
+                how = (f"opens the range {wide[0].protocol} {wide[0].port}-{wide[0].end_port} "
+                       f"(`port` with `endPort`)")
+            else:
+                how = f"opens {join(p.describe() for p in rule.ports)}"
+            out.append(
+                f"Too many ports: {direction.lower()} rule {r + 1} of {at(policy, rule.line)} {how}: "
+                f"{diff.src.key} can reach {diff.dst.key} on {diff.left.describe()}, but the task "
+                f"wants {diff.right.describe()} only.")
+    return out[:2]
+
+
 def egress_missing(ev) -> list[str]:
     """A policy meant to lock a pod's egress down controls ingress only."""
     unrestricted: dict[str, list[str]] = {}  # policy key -> pods whose egress it leaves open
-    for _, mine, theirs in ev.opened:
+    for _, _, mine, theirs in ev.opened:
         if mine is None or mine.direction != "Egress" or mine.isolated or theirs.allowed:
             continue
         pod = mine.endpoint
         for policy in ev.answer_policies():
             # A policy whose egress rules are ignored is told by ignored_egress_rules.
-            if "Egress" not in policy.policy_types and not policy.egress and ev.selects(policy, pod):
+            if "Egress" not in policy.policy_types and not policy.egress and selects(policy, pod):
                 pods = unrestricted.setdefault(policy.key, [])
                 if pod.key not in pods:
                     pods.append(pod.key)
@@ -94,7 +158,7 @@ def ingress_by_default(ev) -> list[str]:
         if "Ingress" not in policy.policy_types or "Egress" not in policy.policy_types or \
                 policy.ingress or not policy.egress:
             continue
-        blocked = sorted({conn[1] for conn, mine, _ in ev.closed
+        blocked = sorted({diff.dst.key for diff, _, mine, _ in ev.closed
                           if mine.direction == "Ingress" and policy.key in mine.policies})
         if not blocked:
             continue
@@ -109,10 +173,13 @@ def ingress_by_default(ev) -> list[str]:
 
 
 def dns_forgotten(ev) -> list[str]:
+    """Port 53 closed where the task opens it, and no egress rule of the source's policies
+    opens port 53 at all (a DNS rule to the wrong place is another mistake)."""
     blocked: dict[str, set] = {}
-    for (src, _, number, protocol), mine, _ in ev.closed:
+    for diff, (src, _, number, protocol), mine, _ in ev.closed:
         if number == 53 and mine.direction == "Egress" and protocol in ("UDP", "TCP"):
-            blocked.setdefault(src, set()).add(protocol)
+            if not _opens_53(ev, diff.src.pod, protocol):
+                blocked.setdefault(src, set()).add(protocol)
     kinds: dict[frozenset, list[str]] = {}
     for src, protocols in blocked.items():
         kinds.setdefault(frozenset(protocols), []).append(src)
@@ -134,9 +201,30 @@ def dns_forgotten(ev) -> list[str]:
     return out
 
 
+def _opens_53(ev, pod, protocol: str) -> bool:
+    """Whether some egress rule selecting the pod names port 53 of that protocol (to anyone)."""
+    if pod is None:
+        return False
+    for policy in ev.j.learner.policies:
+        if "Egress" not in policy.policy_types or not selects(policy, pod):
+            continue
+        for rule in policy.egress:
+            for pp in rule.ports or ():
+                if pp.protocol == protocol and (pp.port is None or pp.port == 53 or (
+                        isinstance(pp.port, int) and pp.end_port and pp.port <= 53 <= pp.end_port)):
+                    return True
+                if isinstance(pp.port, str) and any(
+                        p.named_port(pp.port, protocol) == 53 for p in ev.j.base.pods):
+                    return True
+            if not rule.ports:
+                return True
+    return False
+
+
 def named_port_protocol(ev) -> list[str]:
-    cmp = ev.cmp
     out = []
+    pods = ev.j.base.pods
+    analyzer = ev.j.analyzer("learner", None)
     for policy in ev.answer_policies():
         for direction in ("Ingress", "Egress"):
             for rule in policy.rules(direction):
@@ -144,11 +232,11 @@ def named_port_protocol(ev) -> list[str]:
                 if not named:
                     continue
                 # The pods the name resolves on: those selected (ingress), those reached (egress).
-                pods = [pod for pod in cmp.learner.pods if (
-                    ev.selects(policy, pod) if direction == "Ingress" else not rule.peers or any(
-                        cmp.learner_analyzer.peer_matches(p, policy.namespace, pod) for p in rule.peers))]
+                near = [pod for pod in pods if (
+                    selects(policy, pod) if direction == "Ingress" else not rule.peers or any(
+                        analyzer.peer_matches(p, policy.namespace, pod) for p in rule.peers))]
                 for pp in named:
-                    out += _named_port_problem(policy, pp, pods or cmp.learner.pods, cmp.learner.pods)
+                    out += _named_port_problem(policy, pp, near or pods, pods)
     return out
 
 
@@ -170,55 +258,46 @@ def _named_port_problem(policy, pp, near, everyone) -> list[str]:
 def wrong_port(ev) -> list[str]:
     """The pair is open on none of the ports the task opens for it, or a rule that
     admits the peer names only other ports."""
-    cmp = ev.cmp
-    mine: dict[tuple, set] = {}
-    theirs: dict[tuple, set] = {}
-    for table, connections in ((mine, cmp.learner_allowed), (theirs, cmp.ref_allowed)):
-        for src, dst, number, protocol in connections:
-            table.setdefault((src, dst), set()).add((number, protocol))
-    pairs = {(s, d) for s, d, _, _ in cmp.opened} & {(s, d) for s, d, _, _ in cmp.closed}
     out, told = [], set()
-    for pair in sorted(pairs):
-        if mine[pair] & theirs[pair]:
-            continue
-        told.add(pair)
-        out.append(
-            f"Wrong port: from {pair[0]} to {pair[1]} your policies open "
-            f"{ports_text(mine[pair], cmp.ports)}, but the task wants {ports_text(theirs[pair], cmp.ports)}.")
-    for (src, dst, number, protocol), side, _ in ev.closed:
-        if (src, dst) in told or mine.get((src, dst)) or side.miss is None \
-                or side.miss.rule_index is None:
+    for diff in ev.j.differences:
+        if diff.left and diff.right and not diff.left & diff.right and (diff.src.key, diff.dst.key) not in told:
+            told.add((diff.src.key, diff.dst.key))
+            out.append(
+                f"Wrong port: from {describe(diff.src)} to {describe(diff.dst)} your policies open "
+                f"{diff.left.describe()}, but the task wants {diff.right.describe()}.")
+    for diff, (src, dst, _, _), side, _ in ev.closed:
+        if (src, dst) in told or diff.left or side.miss is None or side.miss.rule_index is None:
             continue
         policy = side.miss.policy
         rule = policy.rules(side.direction)[side.miss.rule_index]
-        peer = cmp.learner_analyzer.endpoint(src if side.direction == "Ingress" else dst)
+        peer = (diff.src if side.direction == "Ingress" else diff.dst).engine_object
+        analyzer = ev.j.analyzer("learner", diff.mode)
         admits_peer = not rule.peers or any(
-            cmp.learner_analyzer.peer_matches(p, policy.namespace, peer) for p in rule.peers)
+            analyzer.peer_matches(p, policy.namespace, peer) for p in rule.peers)
         named = any(isinstance(p.port, str) for p in rule.ports)  # told by named_port_protocol
-        if policy.source != cmp.source or not rule.ports or named or not admits_peer:
+        if policy.source != ev.j.source or not rule.ports or named or not admits_peer:
             continue
         told.add((src, dst))
         out.append(
             f"Wrong port: {side.direction.lower()} rule {side.miss.rule_index + 1} of {at(policy, rule.line)} "
             f"admits {peer.key} on {join(p.describe() for p in rule.ports)} only, but the task wants "
-            f"{src} to reach {dst} on {ports_text(theirs.get((src, dst), {(number, protocol)}), cmp.ports)}.")
+            f"{src} to reach {dst} on {diff.right.describe()}.")
     return out[:3]
 
 
 def numbers_for_named_port(ev) -> list[str]:
     """The task names a port that pods number differently; the answer lists numbers."""
-    cmp = ev.cmp
-    if not cmp.differs:
+    if not ev.j.differences:
         return []
     used = {pp.port for p in ev.answer_policies() for r in p.ingress + p.egress for pp in r.ports}
     out = []
-    for policy in cmp.solution.policies:
+    for policy in ev.j.reference.policies.policies:
         for rule in policy.ingress + policy.egress:
             for pp in rule.ports:
                 if not isinstance(pp.port, str) or pp.port in used:
                     continue
-                pods = [pod for pod in cmp.base.pods if pod.namespace == policy.namespace
-                        and policy.pod_selector.matches(pod.labels)] if rule in policy.ingress else cmp.base.pods
+                pods = [pod for pod in ev.j.base.pods if selects(policy, pod)] \
+                    if rule in policy.ingress else ev.j.base.pods
                 numbers = {(pod.key, pod.named_port(pp.port, pp.protocol)) for pod in pods}
                 numbers = sorted((k, n) for k, n in numbers if n is not None)
                 if len({n for _, n in numbers}) > 1:

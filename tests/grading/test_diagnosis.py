@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from trainer.catalog.exercises import get_exercise
 from trainer.lab.diagnosis import describe_differences, join, ports_text
 from trainer.lab.grading import compare, grade, parse_answer
+
+from trainer.catalog.exercises import get_exercise
 
 EVERY = tuple((n, p) for n in (80, 3306) for p in ("TCP", "UDP", "SCTP"))
 
