@@ -101,7 +101,8 @@ WRONG = {
         (starter("db-from-prod-api"), "A podSelector alone looks in its own namespace only"),
         (swap("db-from-prod-api", ("      namespaceSelector:", "    - namespaceSelector:")),
          "OR where AND was meant"),
-        (swap("db-from-prod-api", ("env: prod", "name: prod")), "No namespace carries that label"),
+        (swap("db-from-prod-api", ("kubernetes.io/metadata.name: prod", "name: prod")),
+         "No namespace carries that label"),
         (swap("db-from-prod-api", ("    - podSelector:\n        matchLabels:\n          name: api-pod\n"
                                    "      namespaceSelector:", "    - namespaceSelector:")),
          "The whole namespace is allowed"),
@@ -147,7 +148,10 @@ WRONG = {
     ],
     "egress-payroll-mysql": [
         (starter("egress-payroll-mysql"), "Every combination is open"),
-        (swap("egress-payroll-mysql", ("  - ports:\n    - protocol: UDP\n      port: 53\n"
+        (swap("egress-payroll-mysql", ("  - to:\n    - namespaceSelector:\n        matchLabels:\n"
+                                       "          kubernetes.io/metadata.name: kube-system\n"
+                                       "      podSelector:\n        matchLabels:\n          k8s-app: kube-dns\n"
+                                       "    ports:\n    - protocol: UDP\n      port: 53\n"
                                        "    - protocol: TCP\n      port: 53\n", "")),
          "DNS is forgotten"),
         (swap("egress-payroll-mysql", NO_TCP_DNS), "DNS over UDP only"),

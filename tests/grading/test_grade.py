@@ -221,35 +221,44 @@ def test_a_closer_answer_scores_higher():
     assert nothing.diagnoses == ["The answer holds no NetworkPolicy, so nothing changes in the cluster."]
 
 
-# --- least privilege ------------------------------------------------------------
+# --- broader than the task: once a least-privilege note, now a fail ----------------
 
 
-def test_a_passing_answer_admitting_any_namespace_gets_a_least_privilege_note():
+def test_admitting_the_api_label_from_any_namespace_fails_naming_a_new_namespace():
     answer = get_exercise("allow-api-to-db").solution.replace(
         "  - from:\n    - podSelector:",
         "  - from:\n    - namespaceSelector: {}\n      podSelector:")
-    result = passes("allow-api-to-db", answer)
-    assert any("pods labelled name=api-pod in any other namespace" in n and "billing/db" in n
-               for n in result.notes), result.notes
+    result = grade(get_exercise("allow-api-to-db"), answer)
+    assert not result.passed
+    failed = [c.message for c in result.checks if not c.ok]
+    assert any("a new pod labelled name=api-pod in a new namespace" in m and "billing/db" in m
+               for m in failed), failed
 
 
-def test_a_passing_answer_with_a_port_range_gets_a_note_about_ports():
+def test_a_port_range_around_the_port_fails_with_the_extra_ports_as_ranges():
     answer = get_exercise("allow-api-to-db").solution.replace(
         "port: 3306", "port: 3306\n      endPort: 3310")
-    result = passes("allow-api-to-db", answer)
-    assert any("TCP 3310, a port no pod declares today" in n for n in result.notes), result.notes
+    result = fails("allow-api-to-db", answer, "Too many ports")
+    assert any("TCP 3306-3310" in c.message and "TCP 3306 there" in c.message
+               for c in result.checks if not c.ok), result.checks
 
 
-def test_a_passing_answer_with_a_wider_ip_block_gets_a_note_about_addresses():
+def test_a_wider_ip_block_fails_naming_a_neighbour_it_lets_in():
     answer = get_exercise("backup-ipblock").solution.replace(
         "cidr: 192.168.5.10/32", "cidr: 192.168.5.8/30\n        except: [192.168.5.11/32]")
-    result = passes("backup-ipblock", answer)
-    assert any(n.startswith("Least privilege: your answer would also let 192.168.5.8") for n in result.notes)
+    result = fails("backup-ipblock", answer, "The ipBlock is too wide")
+    assert any("192.168.5.8" in d or "192.168.5.9" in d for d in result.diagnoses), result.diagnoses
 
 
 def test_the_reference_itself_gets_no_note():
     for exercise_id in ("allow-api-to-db", "backup-ipblock", "and-peer", "named-ports"):
         assert passes(exercise_id, get_exercise(exercise_id).solution).notes == []
+
+
+def test_an_accepted_answer_passes_with_its_note():
+    exercise = get_exercise("db-from-prod-api")
+    result = passes("db-from-prod-api", exercise.accepted[0].solution)
+    assert result.notes[0].startswith("Accepted: you picked prod by its label env=prod")
 
 
 # --- answers that cannot be graded ----------------------------------------------

@@ -52,7 +52,15 @@ class Difference:
     dst: Endpoint
     left: PortSet  # what the left side allows from src to dst
     right: PortSet  # what the right side allows
-    mode: str
+    mode: str | None  # None: under both plugin behaviours (set by the judgement)
+    sources: tuple = ()  # every endpoint of src's kind: each differs the same way
+    destinations: tuple = ()  # every endpoint of dst's kind
+
+    def pairs(self, limit: int = 3):
+        """Pairs of distinct endpoints of the two kinds, the cluster's own first."""
+        sources = [e for e in self.sources if e.existing][:limit] or [self.src]
+        destinations = [e for e in self.destinations if e.existing][:limit] or [self.dst]
+        return [(a, b) for a in sources for b in destinations if a is not b]
 
     @property
     def extra(self) -> PortSet:
@@ -198,7 +206,8 @@ class Comparison:
                 if left != right:
                     a, b = _distinct(src.members, dst.members)
                     if a is not None:
-                        found.append(Difference(a, b, left, right, mode))
+                        found.append(Difference(a, b, left, right, mode,
+                                                tuple(src.members), tuple(dst.members)))
         found.sort(key=lambda d: (not d.existing, _preference(d.src), _preference(d.dst)))
         return found
 

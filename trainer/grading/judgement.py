@@ -10,7 +10,7 @@ one the feedback compares with.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from trainer.netpol.build import apply_policies
@@ -68,7 +68,7 @@ class Judgement:
         out = []
         for diff in skipping.differences:
             same = matching.between(diff.src, diff.dst) == (diff.left, diff.right)
-            out.append(Difference(diff.src, diff.dst, diff.left, diff.right, None) if same else diff)
+            out.append(replace(diff, mode=None) if same else diff)
         out += [d for d in matching.differences if skipping.between(d.src, d.dst) != (d.left, d.right)]
         out.sort(key=lambda d: (not d.existing, d.mode is not None))
         return out

@@ -86,10 +86,15 @@ def difference(judgement, diffs: list[Difference]) -> str:
     if any(d.existing for d in diffs):
         diffs = [d for d in diffs if d.existing]
     first = diffs[0]
-    sources = list(dict.fromkeys(describe(d.src) for d in diffs))
-    destinations = list(dict.fromkeys(describe(d.dst) for d in diffs))
+    sources = list(dict.fromkeys(e for d in diffs for e in _speakers(d.sources, d.src)))
+    destinations = list(dict.fromkeys(e for d in diffs for e in _speakers(d.destinations, d.dst)))
     many = len(sources) > 1 or len(destinations) > 1
-    src, dst = who(sources), who(destinations)
+    negative = bool(first.missing and not first.extra)
+    src, dst = _who(judgement, sources), _who(judgement, destinations, negative)
+    if len(sources) > 1 and set(sources) <= set(destinations) and not dst.startswith(("every", "any")):
+        # pods of one kind, among themselves (and others)
+        rest = [e for e in destinations if e not in sources]
+        dst = "each other" + (f" and {who(describe(e) for e in rest)}" if rest else "")
     extra, missing = first.extra, first.missing
     if extra and not missing:
         if first.right:
@@ -104,6 +109,25 @@ def difference(judgement, diffs: list[Difference]) -> str:
         text = (f"{src} can reach {dst} on {first.left.describe()}, but the task wants "
                 f"{first.right.describe()}.")
     return text + why(judgement, first) + plugin_note(first.mode)
+
+
+def _who(judgement, ends: list[Endpoint], negative: bool = False) -> str:
+    """The endpoints in words; everyone the cluster holds said so, not listed
+    ("any" after "cannot", where "every" would read as "not all")."""
+    existing = [e for e in judgement.universe.endpoints if e.existing]
+    given = set(map(id, ends))
+    every = "any" if negative else "every"
+    if len(existing) > 3 and all(id(e) in given for e in existing):
+        hosts = any(e.is_host for e in existing)
+        return f"{every} pod and {every} host outside the cluster" if hosts else f"{every} pod"
+    if len(existing) > 3 and all(id(e) in given for e in existing if not e.is_host):
+        return f"{every} pod"
+    return who(describe(e) for e in ends)
+
+
+def _speakers(members, representative: Endpoint) -> list[Endpoint]:
+    """The cluster's own endpoints of a kind, or the one that stands for it."""
+    return [e for e in members if e.existing] or [representative]
 
 
 def _wanted(judgement, diff: Difference) -> str:

@@ -18,6 +18,7 @@ MAX_DIAGNOSES = 4
 DETECTORS = (
     peers.or_for_and, rules.dns_forgotten, selection.selects_other_pods, peers.pod_ips,
     peers.and_for_or, rules.ports_as_rule, rules.every_combination, rules.open_to_everyone,
+    peers.admits_pods_to_come,
     rules.too_many_ports, peers.ipblock_too_wide, peers.custom_namespace_label, rules.egress_missing,
     rules.ingress_by_default, peers.pod_selector_elsewhere, peers.wrong_namespace,
     peers.replaced_policy, rules.wrong_port, rules.numbers_for_named_port,

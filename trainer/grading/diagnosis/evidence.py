@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from trainer.grading.equivalence import Difference
+from trainer.grading.equivalence import SKIPPING, Difference
+from trainer.grading.ports import EMPTY
 from trainer.grading.universe import Endpoint
 from trainer.netpol.objects import NetworkPolicy, Pod
 
@@ -22,21 +23,27 @@ SAMPLES = 2  # ports asked of the engine per difference
 class Evidence:
     def __init__(self, judgement):
         self.j = judgement
+        self._wanted: dict[tuple, object] = {}
 
     @cached_property
     def declared(self) -> tuple:
         return tuple(sorted({(p.port, p.protocol) for pod in self.j.base.pods for p in pod.ports}))
 
     def _verdicts(self, diff: Difference, ports):
+        """(connection, the answer's verdict, the reference's) for a few ports of the set,
+        between each pair of the cluster's own endpoints the difference speaks for."""
         mine = self.j.analyzer("learner", diff.mode)
         theirs = self.j.analyzer("reference", diff.mode)
-        src, dst = diff.src.engine_object, diff.dst.engine_object
-        for port, protocol in ports.samples(self.declared)[:SAMPLES]:
-            conn = (diff.src.key, diff.dst.key, port, protocol)
-            yield conn, mine.check(src, dst, port, protocol), theirs.check(src, dst, port, protocol)
+        for a, b in diff.pairs():
+            if not self.j.can_explain(a, b):
+                continue
+            src, dst = a.engine_object, b.engine_object
+            for port, protocol in ports.samples(self.declared)[:SAMPLES]:
+                conn = (a.key, b.key, port, protocol)
+                yield conn, mine.check(src, dst, port, protocol), theirs.check(src, dst, port, protocol)
 
     def _explainable(self):
-        return [d for d in self.j.differences[:MAX_EVIDENCE] if self.j.can_explain(d.src, d.dst)]
+        return self.j.differences[:MAX_EVIDENCE]
 
     @cached_property
     def opened(self) -> list[tuple]:
@@ -99,10 +106,32 @@ class Evidence:
     def endpoint(self, key: str) -> Endpoint:
         return self.j.endpoints[key]
 
+    def known_first(self, keys) -> list[str]:
+        """The keys of the cluster's own endpoints, or else those of the stand-ins, sorted."""
+        known = sorted(k for k in keys if self.endpoint(k).existing)
+        return known or sorted(keys)
+
     def pods_in(self, namespace: str) -> list[Endpoint]:
         """The universe's pods in a namespace that exists: the cluster's, then new ones."""
         return [e for e in self.j.universe.endpoints
                 if e.pod is not None and not e.namespace_new and e.pod.namespace == namespace]
+
+    def opens_new_ports(self, diff: Difference, conn: tuple, direction: str) -> bool:
+        """Whether the answer opens ports the task opens to no one at all: into the
+        destination (ingress) or out of the source (egress), from or to any endpoint."""
+        end = self.endpoint(conn[1] if direction == "Ingress" else conn[0])
+        key = (end.key, diff.mode, direction)
+        wanted = self._wanted.get(key)
+        if wanted is None:
+            comparison = self.j.comparisons[self.j.closest][diff.mode or SKIPPING]
+            wanted = EMPTY
+            for other in self.j.universe.endpoints:
+                if other is end or (other.is_host and end.is_host):
+                    continue
+                pair = (other, end) if direction == "Ingress" else (end, other)
+                wanted = wanted | comparison.between(*pair)[1]
+            self._wanted[key] = wanted
+        return not (diff.extra & wanted)
 
     @cached_property
     def differing_keys(self) -> set[str]:

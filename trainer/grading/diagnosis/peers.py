@@ -3,6 +3,7 @@ podSelectors that look in the wrong namespace, labels nobody carries."""
 
 from __future__ import annotations
 
+from trainer.grading.equivalence import SKIPPING
 from trainer.grading.wording import at, describe, join
 from trainer.netpol.objects import NAMESPACE_NAME_LABEL, Pod
 
@@ -40,15 +41,16 @@ def or_for_and(ev) -> list[str]:
 
 def and_for_or(ev) -> list[str]:
     out, seen = [], set()
-    for diff, _, mine, theirs in ev.closed:
+    for _, conn, mine, theirs in ev.closed:
         if theirs is None or theirs.match is None or theirs.match.peer_index is None:
             continue
         wanted = theirs.match.policy.rules(theirs.direction)[theirs.match.rule_index].peers[
             theirs.match.peer_index]
-        peer_end = (diff.src if mine.direction == "Ingress" else diff.dst).pod
+        other = ev.endpoint(conn[0] if mine.direction == "Ingress" else conn[1])
+        peer_end = other.pod
         if peer_end is None or not isinstance(mine.endpoint, Pod):
             continue
-        ns_labels = (diff.src if mine.direction == "Ingress" else diff.dst).namespace.labels
+        ns_labels = other.namespace.labels
         one_wanted = (wanted.pod_selector is None) != (wanted.namespace_selector is None)
         for key in mine.policies:
             policy = policy_named(ev, key)
@@ -75,16 +77,16 @@ def and_for_or(ev) -> list[str]:
 def ipblock_too_wide(ev) -> list[str]:
     """An ipBlock lets in a host outside the cluster that the task keeps out."""
     out, seen = [], set()
-    for diff, _, mine, _ in ev.opened:
+    for diff, conn, mine, _ in ev.opened:
         match = mine.match if mine is not None else None
         if match is None or match.peer_index is None or match.policy.source != ev.j.source:
             continue
         peer = match.policy.rules(mine.direction)[match.rule_index].peers[match.peer_index]
-        host = diff.dst if mine.direction == "Egress" else diff.src
+        host = ev.endpoint(conn[1] if mine.direction == "Egress" else conn[0])
         if peer.ip_block is None or not host.is_host or diff.right or (peer.path, host.key) in seen:
             continue
-        if peer.ip_block.cidr in ("0.0.0.0/0", "::/0") and not peer.ip_block.except_:
-            continue  # told by open_to_everyone
+        if ev.opens_new_ports(diff, conn, mine.direction):
+            continue  # nothing of the kind is open at all: told by open_to_everyone
         seen.add((peer.path, host.key))
         out.append(
             f"The ipBlock is too wide: in {at(match.policy, peer.line)}, {peer.ip_block.describe()} "
@@ -94,8 +96,9 @@ def ipblock_too_wide(ev) -> list[str]:
 
 
 def pod_ips(ev) -> list[str]:
-    """Pods chosen by their addresses: what the answer means then depends on the plugin."""
-    if not ev.j.plugin_dependent or not ev.j.differences:
+    """Pods chosen by their addresses: with a plugin that never matches ipBlocks against
+    pods, the answer shuts out pods the task lets in."""
+    if not ev.j.plugin_dependent or not any(d.missing and d.mode == SKIPPING for d in ev.j.differences):
         return []
     out = []
     pods = ev.j.base.pods
@@ -119,10 +122,40 @@ def pod_ips(ev) -> list[str]:
     return out[:2]
 
 
+def admits_pods_to_come(ev) -> list[str]:
+    """A peer's selector admits a pod that does not exist yet and that the task keeps out
+    (NotIn and DoesNotExist match pods without the key; Exists matches any value)."""
+    out, seen = [], set()
+    for _, conn, mine, _ in ev.opened:
+        match = mine.match if mine is not None else None
+        other = ev.endpoint(conn[0] if mine is not None and mine.direction == "Ingress" else conn[1])
+        if match is None or match.peer_index is None or other.existing or other.is_host \
+                or match.policy.source != ev.j.source:
+            continue
+        peer = match.policy.rules(mine.direction)[match.rule_index].peers[match.peer_index]
+        if peer.ip_block is not None or peer.path in seen or (other.namespace_new and peer.pod_selector is None):
+            continue
+        seen.add(peer.path)
+        selector = peer.pod_selector or peer.namespace_selector
+        ops = {r.operator for r in selector.match_expressions}
+        why = ""
+        if ops & {"NotIn", "DoesNotExist"}:
+            why = " `NotIn` and `DoesNotExist` also match pods that lack the label altogether."
+        elif "Exists" in ops:
+            why = " `Exists` matches whatever value the label has."
+        elif selector.is_empty:
+            why = " An empty selector matches every pod."
+        out.append(
+            f"A selector that admits pods to come: in {at(match.policy, peer.line)}, the peer "
+            f"({peer.describe(match.policy.namespace)}) admits {describe(other)}, which the task "
+            f"keeps out.{why} Name the pods the task names, and only them.")
+    return out[:2]
+
+
 def pod_selector_elsewhere(ev) -> list[str]:
     out = []
-    for diff, _, mine, _ in ev.closed:
-        peer_end = (diff.src if mine.direction == "Ingress" else diff.dst).pod
+    for _, conn, mine, _ in ev.closed:
+        peer_end = ev.endpoint(conn[0] if mine.direction == "Ingress" else conn[1]).pod
         if peer_end is None:
             continue
         for key in mine.policies:
@@ -146,9 +179,9 @@ def custom_namespace_label(ev) -> list[str]:
     """A namespaceSelector on a label any namespace may carry, where the task means one
     namespace by name: a new namespace with that label gets in too."""
     out, seen = [], set()
-    for diff, _, mine, _ in ev.opened:
+    for _, conn, mine, _ in ev.opened:
         match = mine.match if mine is not None else None
-        other = diff.src if mine is not None and mine.direction == "Ingress" else diff.dst
+        other = ev.endpoint(conn[0] if mine is not None and mine.direction == "Ingress" else conn[1])
         if match is None or match.peer_index is None or not other.namespace_new:
             continue
         peer = match.policy.rules(mine.direction)[match.rule_index].peers[match.peer_index]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from trainer.grading.ports import EMPTY
+from trainer.grading.equivalence import rule_ports
+from trainer.grading.ports import EMPTY, PortSet
 from trainer.grading.wording import at, describe, join, who
 
 from .evidence import policy_named, selects
@@ -38,6 +39,10 @@ def every_combination(ev) -> list[str]:
         rule = policy.rules(direction)[r]
         if len(rule.peers) < 2 or len(rule.ports) < 2:
             continue
+        # Only when the task lets the pair through on other ports of the rule.
+        hits = [(d, c, i) for d, c, i in hits if d.right and d.right & rule_port_set(rule, ev.endpoint(c[1]))]
+        if not hits:
+            continue
         _, (src, dst, number, protocol), _ = hits[0]
         ends = "destinations" if direction == "Egress" else "sources"
         item = "- to:" if direction == "Egress" else "- from:"
@@ -57,29 +62,33 @@ def open_to_everyone(ev) -> list[str]:
         rule = policy.rules(direction)[r]
         whole = [i for i, p in enumerate(rule.peers) if p.ip_block is not None
                  and p.ip_block.cidr in ("0.0.0.0/0", "::/0") and not p.ip_block.except_]
-        culprit = any(i is None or i in whole for _, _, i in hits)
-        if not culprit or (key, direction, r) in seen:
+        hits = [(d, c, i) for d, c, i in hits if (i is None or i in whole)
+                and ev.opens_new_ports(d, c, direction)]
+        if not hits or (key, direction, r) in seen:
             continue
         seen.add((key, direction, r))
         ports = EMPTY
         for diff, _, _ in hits:
             ports = ports | diff.extra
-        how = "has no `from`" if direction == "Ingress" else "has no `to`"
         if rule.peers:
             how = "admits ipBlock 0.0.0.0/0, every IPv4 address"
-        if direction == "Ingress":
-            selected = sorted({d.dst.key for d, _, _ in hits})
-            out.append(
-                f"Open to everyone: ingress rule {r + 1} of {at(policy, rule.line)} {how}, so every "
-                f"pod of every namespace and every host on the internet may connect to "
-                f"{who(selected)} on {ports.describe()}. Name the sources the task allows under "
-                f"`from`.")
+            everyone = ("every host on the internet (and every pod too, with a network plugin that "
+                        "matches ipBlocks against pods)")
         else:
-            sources = sorted({d.src.key for d, _, _ in hits})
+            how = "has no `from`" if direction == "Ingress" else "has no `to`"
+            everyone = "every pod of every namespace and every host on the internet"
+        if direction == "Ingress":
+            selected = ev.known_first({c[1] for _, c, _ in hits})
+            out.append(
+                f"Open to everyone: ingress rule {r + 1} of {at(policy, rule.line)} {how}, so "
+                f"{everyone} may connect to {who(selected)} on {ports.describe()}. Name the sources "
+                f"the task allows under `from`.")
+        else:
+            sources = ev.known_first({c[0] for _, c, _ in hits})
             out.append(
                 f"Open to everything: egress rule {r + 1} of {at(policy, rule.line)} {how}, so "
-                f"{who(sources)} may reach every pod and every host on the internet on "
-                f"{ports.describe()}. Name the destinations the task allows under `to`.")
+                f"{who(sources)} may reach {everyone} on {ports.describe()}. Name the destinations "
+                f"the task allows under `to`.")
     return out
 
 
@@ -90,9 +99,11 @@ def too_many_ports(ev) -> list[str]:
     for (key, direction, r), hits in ev.opened_rules.items():
         policy = policy_named(ev, key)
         rule = policy.rules(direction)[r]
-        for diff, _, _ in hits:
+        for diff, (src, dst, _, _), _ in hits:
             if not diff.right or not diff.right <= diff.left or (key, direction, r) in seen:
                 continue
+            if not diff.right <= rule_port_set(rule, ev.endpoint(dst)):
+                continue  # another rule opens the extra ports: not this rule's width
             seen.add((key, direction, r))
             wide = [p for p in rule.ports if p.port is None or p.end_port is not None]
             if not rule.ports:
@@ -106,9 +117,18 @@ def too_many_ports(ev) -> list[str]:
                 how = f"opens {join(p.describe() for p in rule.ports)}"
             out.append(
                 f"Too many ports: {direction.lower()} rule {r + 1} of {at(policy, rule.line)} {how}: "
-                f"{diff.src.key} can reach {diff.dst.key} on {diff.left.describe()}, but the task "
+                f"{src} can reach {dst} on {diff.left.describe()}, but the task "
                 f"wants {diff.right.describe()} only.")
     return out[:2]
+
+
+def rule_port_set(rule, dst) -> PortSet:
+    """The exact ports a rule opens towards one destination (its named ports resolved there)."""
+    profile = None
+    names = tuple(sorted({(p.port, p.protocol) for p in rule.ports if isinstance(p.port, str)}))
+    if dst.pod is not None:
+        profile = tuple(dst.pod.named_port(name, protocol) for name, protocol in names)
+    return rule_ports(rule.ports, profile, names)
 
 
 def egress_missing(ev) -> list[str]:
@@ -158,7 +178,7 @@ def ingress_by_default(ev) -> list[str]:
         if "Ingress" not in policy.policy_types or "Egress" not in policy.policy_types or \
                 policy.ingress or not policy.egress:
             continue
-        blocked = sorted({diff.dst.key for diff, _, mine, _ in ev.closed
+        blocked = sorted({conn[1] for _, conn, mine, _ in ev.closed
                           if mine.direction == "Ingress" and policy.key in mine.policies})
         if not blocked:
             continue
@@ -176,9 +196,9 @@ def dns_forgotten(ev) -> list[str]:
     """Port 53 closed where the task opens it, and no egress rule of the source's policies
     opens port 53 at all (a DNS rule to the wrong place is another mistake)."""
     blocked: dict[str, set] = {}
-    for diff, (src, _, number, protocol), mine, _ in ev.closed:
+    for _, (src, _, number, protocol), mine, _ in ev.closed:
         if number == 53 and mine.direction == "Egress" and protocol in ("UDP", "TCP"):
-            if not _opens_53(ev, diff.src.pod, protocol):
+            if not _opens_53(ev, ev.endpoint(src).pod, protocol):
                 blocked.setdefault(src, set()).add(protocol)
     kinds: dict[frozenset, list[str]] = {}
     for src, protocols in blocked.items():
@@ -270,7 +290,7 @@ def wrong_port(ev) -> list[str]:
             continue
         policy = side.miss.policy
         rule = policy.rules(side.direction)[side.miss.rule_index]
-        peer = (diff.src if side.direction == "Ingress" else diff.dst).engine_object
+        peer = ev.endpoint(src if side.direction == "Ingress" else dst).engine_object
         analyzer = ev.j.analyzer("learner", diff.mode)
         admits_peer = not rule.peers or any(
             analyzer.peer_matches(p, policy.namespace, peer) for p in rule.peers)
