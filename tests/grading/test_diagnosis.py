@@ -74,7 +74,7 @@ def test_many_differences_are_cut_short_with_a_count():
     messages = describe_differences(found, limit=1)
     assert len(messages) == 2
     assert messages[-1].startswith("... and ")
-    assert messages[-1].endswith(f"({len(found.differences)} kinds of connection differ in all).")
+    assert messages[-1].endswith(f"({found.count} kinds of connection differ in all).")
 
 
 def test_a_peer_on_a_label_no_namespace_carries_fails_because_one_could():

@@ -37,7 +37,8 @@ PLUGIN_WORDS = {
     MATCHING: "with a network plugin that matches ipBlocks against pod addresses, as Calico does",
     SKIPPING: "with a network plugin that never matches ipBlocks against pods, as Cilium",
 }
-MAX_PAIRS = 60_000  # kinds of connection compared in one comparison
+MAX_PAIRS = 100_000  # kinds of connection compared for one universe, all comparisons together
+MAX_KEPT = 400  # differences kept for feedback; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -108,14 +109,16 @@ class Comparison:
         self._side_cache: list[dict] = [{} for _ in self.sides]
         self.sources, self.destinations = self._kinds()
         pairs = len(self.sources) * len(self.destinations)
-        if pairs > MAX_PAIRS:
+        universe.compared += pairs
+        if universe.compared > MAX_PAIRS:
             raise TooComplex(f"more than {MAX_PAIRS} kinds of connection")
         self.pairs = pairs
-        self.relevant = 0
+        self.relevant = 0  # pairs of kinds where some side differs from the right one
+        self.count = 0  # pairs of kinds where left and right differ; the first MAX_KEPT are kept
         self.differences = self._compare()
 
     def __bool__(self) -> bool:
-        return bool(self.differences)
+        return bool(self.count)
 
     # --- kinds ----------------------------------------------------------------
 
@@ -131,7 +134,7 @@ class Comparison:
         destinations: dict[tuple, _Kind] = {}
         self._kind_of: dict[int, tuple[_Kind, _Kind]] = {}
         modes = range(len(self.sides))
-        for e in sorted(self.universe.endpoints, key=_preference):
+        for e in sorted(self.universe.endpoints, key=lambda e: e.rank):
             peers = [self._peer_bits(e, side) for side in modes]
             s_key = (e.sel & self._egress_isolating, *(p & into for p in peers))
             d_key = (e.sel & self._ingress_isolating, e.profile, *(p & out_of for p in peers))
@@ -153,10 +156,13 @@ class Comparison:
 
     def allowed(self, side: int, src: _Kind, dst: _Kind) -> PortSet:
         world = self._worlds[side]
-        egress = self._side(side, "Egress", src.key[0] & world, dst.key[2 + side], dst.key[1])
+        egress_policies, ingress_policies = src.key[0] & world, dst.key[0] & world
+        if not egress_policies and not ingress_policies:
+            return ALL  # neither end isolated
+        egress = self._side(side, "Egress", egress_policies, dst.key[2 + side], dst.key[1])
         if not egress:
             return EMPTY
-        ingress = self._side(side, "Ingress", dst.key[0] & world, src.key[1 + side], dst.key[1])
+        ingress = self._side(side, "Ingress", ingress_policies, src.key[1 + side], dst.key[1])
         return egress & ingress
 
     def _side(self, side: int, direction: str, policies: int, peers: int, profile) -> PortSet:
@@ -193,22 +199,27 @@ class Comparison:
         return found
 
     def _compare(self) -> list[Difference]:
+        """Every pair of kinds, both sides; kinds come in the order of their best member,
+        so the differences kept first are those about the cluster's own endpoints."""
         found = []
         mode = self.sides[0].mode if self.sides[0].mode == self.sides[1].mode else None
+        allowed, others = self.allowed, range(2, len(self.sides))
         for src in self.sources:
             for dst in self.destinations:
                 if not (src.pods or dst.pods):
                     continue  # between two hosts outside the cluster no policy applies
-                left, right = self.allowed(0, src, dst), self.allowed(1, src, dst)
-                if left != right or any(self.allowed(side, src, dst) != right
-                                        for side in range(2, len(self.sides))):
-                    self.relevant += 1
+                left, right = allowed(0, src, dst), allowed(1, src, dst)
                 if left != right:
-                    a, b = _distinct(src.members, dst.members)
-                    if a is not None:
-                        found.append(Difference(a, b, left, right, mode,
-                                                tuple(src.members), tuple(dst.members)))
-        found.sort(key=lambda d: (not d.existing, _preference(d.src), _preference(d.dst)))
+                    self.relevant += 1
+                    self.count += 1
+                    if len(found) < MAX_KEPT:
+                        a, b = _distinct(src.members, dst.members)
+                        if a is not None:
+                            found.append(Difference(a, b, left, right, mode,
+                                                    tuple(src.members), tuple(dst.members)))
+                elif any(allowed(side, src, dst) != right for side in others):
+                    self.relevant += 1
+        found.sort(key=lambda d: (not d.existing, d.src.rank, d.dst.rank))
         return found
 
 
@@ -230,18 +241,6 @@ def rule_ports(ports: tuple, profile, named_ports: tuple) -> PortSet:
     return found
 
 
-def _preference(e: Endpoint) -> tuple:
-    """Which member speaks for a kind: the cluster's pods, named hosts, new pods in
-    namespaces that exist, new pods in new namespaces, other hosts."""
-    if e.existing:
-        rank = 0 if not e.is_host else 1
-    elif not e.is_host:
-        rank = 2 if not e.namespace_new else 3
-    else:
-        rank = 4
-    return (rank, len(e.pod.labels) if e.pod is not None else 0)
-
-
 def _distinct(sources: list[Endpoint], destinations: list[Endpoint]):
     """Two different endpoints to speak for a pair of kinds (a pod never differs with
     itself): the cluster's own where possible, and not a pod and its own replica."""
@@ -252,7 +251,7 @@ def _distinct(sources: list[Endpoint], destinations: list[Endpoint]):
                 continue
             twins = a.pod is not None and b.pod is not None and a.pod.namespace == b.pod.namespace \
                 and a.pod.labels == b.pod.labels
-            score = (_preference(a)[0] + _preference(b)[0], twins)
+            score = (a.rank[0] + b.rank[0], twins)
             if best is None or score < best:
                 best, pair = score, (a, b)
     return pair

@@ -154,7 +154,7 @@ def _reachability_checks(judgement: Judgement) -> list[Check]:
 def _closeness(judgement: Judgement) -> float:
     """The share of the connections that matter (those the task changes, and those the
     answer gets wrong) that the answer gets right."""
-    wrong = sum(len(c.differences) for c in judgement.comparisons[judgement.closest].values())
+    wrong = sum(c.count for c in judgement.comparisons[judgement.closest].values())
     relevant = judgement.relevant
     return 1 - wrong / relevant if relevant else 1.0
 

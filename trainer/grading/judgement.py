@@ -74,19 +74,17 @@ class Judgement:
         return out
 
     @property
+    def count(self) -> int:
+        """Kinds of connection that differ from the closest reference, under either behaviour."""
+        return sum(c.count for c in self.comparisons[self.closest].values())
+
+    @property
     def pairs(self) -> int:
         return sum(c.pairs for c in self.comparisons[self.closest].values())
 
     @property
     def relevant(self) -> int:
         return sum(c.relevant for c in self.comparisons[self.closest].values())
-
-    @cached_property
-    def plugin_dependent(self) -> bool:
-        """The answer means something else depending on the plugin; the reference does not."""
-        mine = Comparison(self.universe, Side(self.learner.policies, MATCHING),
-                          Side(self.learner.policies, SKIPPING))
-        return bool(mine.differences)
 
     # --- the engine's view, for explanations -----------------------------------
 
@@ -127,6 +125,6 @@ class Judgement:
 def _distance(comparisons: dict) -> tuple[int, int]:
     """How far an answer is from a reference: differences between the cluster's own
     endpoints, then all differences."""
-    diffs = [d for c in comparisons.values() for d in c.differences]
-    return sum(d.existing for d in diffs), len(diffs)
+    existing = sum(d.existing for c in comparisons.values() for d in c.differences)
+    return existing, sum(c.count for c in comparisons.values())
 

@@ -27,10 +27,12 @@ these stand-ins, so comparing two policy sets on them compares them on all.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
+from trainer.netpol.compiled import bits, ip_key
 from trainer.netpol.objects import (
     NAMESPACE_NAME_LABEL,
     Cluster,
@@ -132,14 +134,18 @@ class PolicyTable:
     def block_peers(self, blocks: int) -> int:
         """The ipBlock peer bits of the blocks whose bits are set (in ip_blocks order)."""
         mask = 0
-        for j, peer in enumerate(self.peers):
-            if peer.ip_block is not None and blocks >> self._block_index[peer.ip_block] & 1:
-                mask |= 1 << j
+        for i in bits(blocks):
+            mask |= self._peers_of_block[i]
         return mask
 
     @cached_property
-    def _block_index(self) -> dict[IPBlock, int]:
-        return {block: i for i, block in enumerate(self.ip_blocks)}
+    def _peers_of_block(self) -> list[int]:
+        index = {block: i for i, block in enumerate(self.ip_blocks)}
+        found = [0] * len(self.ip_blocks)
+        for j, peer in enumerate(self.peers):
+            if peer.ip_block is not None:
+                found[index[peer.ip_block]] |= 1 << j
+        return found
 
     def profile(self, pod: Pod) -> tuple:
         """What the named ports of every rule resolve to on this pod."""
@@ -163,6 +169,18 @@ class Endpoint:
     @property
     def is_host(self) -> bool:
         return self.pod is None
+
+    @cached_property
+    def rank(self) -> tuple[int, int]:
+        """Which endpoint speaks for a kind, lowest first: the cluster's pods, named hosts,
+        new pods in namespaces that exist, new pods in new namespaces, other hosts."""
+        if self.existing:
+            rank = 1 if self.is_host else 0
+        elif not self.is_host:
+            rank = 3 if self.namespace_new else 2
+        else:
+            rank = 4
+        return rank, len(self.pod.labels) if self.pod is not None else 0
 
     @property
     def ip(self) -> str | None:
@@ -189,6 +207,7 @@ class Universe:
         self.atoms: list[Atom] = atoms(self.table.ip_blocks, self.pod_network)
         self.named_ports = _named_port_table(base.pods)
         self.endpoints: list[Endpoint] = []
+        self.compared = 0  # kinds of connection compared on this universe so far (a budget)
         self.new_namespaces: list[Namespace] = []
         self._new_pods = 0
         pod_ips = {p.ip for p in base.pods if p.ip}
@@ -300,13 +319,16 @@ class Universe:
                 self._add(Endpoint(ip, None, False, ip_peers=self._ip_peers(ip)))
 
     def _ip_peers(self, ip: str | None) -> int:
+        """The ipBlock peers holding an address: those of the atom it lies in."""
         if not ip:
             return 0
-        mask = 0
-        for j, peer in enumerate(self.table.peers):
-            if peer.ip_block is not None and peer.ip_block.contains(ip):
-                mask |= 1 << j
-        return mask
+        key = ip_key(ip)
+        i = bisect_right(self._atom_starts, key) - 1
+        return self.table.block_peers(self.atoms[i].blocks)
+
+    @cached_property
+    def _atom_starts(self) -> list[tuple[int, int]]:
+        return [(atom.version, atom.first) for atom in self.atoms]  # atoms come sorted
 
     def _add(self, endpoint: Endpoint):
         self.endpoints.append(endpoint)

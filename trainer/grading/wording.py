@@ -77,7 +77,7 @@ def describe_differences(judgement, limit: int = MAX_DIFFERENCES) -> list[str]:
         rest = len(messages) - limit
         messages = messages[:limit] + [
             f"... and {rest} more like {'these' if rest > 1 else 'this'} "
-            f"({len(judgement.differences)} kinds of connection differ in all)."]
+            f"({judgement.count} kinds of connection differ in all)."]
     return messages
 
 
@@ -91,10 +91,12 @@ def difference(judgement, diffs: list[Difference]) -> str:
     many = len(sources) > 1 or len(destinations) > 1
     negative = bool(first.missing and not first.extra)
     src, dst = _who(judgement, sources), _who(judgement, destinations, negative)
-    if len(sources) > 1 and set(sources) <= set(destinations) and not dst.startswith(("every", "any")):
-        # pods of one kind, among themselves (and others)
-        rest = [e for e in destinations if e not in sources]
-        dst = "each other" + (f" and {who(describe(e) for e in rest)}" if rest else "")
+    everyone = ("every", "any")
+    if set(sources) <= set(destinations) and not src.startswith(everyone) and not dst.startswith(everyone):
+        # Pods of one kind among themselves: a pod and its replicas, or several pods.
+        rest = [describe(e) for e in destinations if e not in sources]
+        alike = "each other" if len(sources) > 1 else f"another pod like {sources[0].key} (a replica)"
+        dst = who([alike] + rest) if rest else alike
     extra, missing = first.extra, first.missing
     if extra and not missing:
         if first.right:

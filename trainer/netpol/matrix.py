@@ -149,6 +149,10 @@ class Matrix:
 
     # --- reading ----------------------------------------------------------------
 
+    def rows(self, port: Port) -> tuple[int, ...]:
+        """For each group, in order: the mask of groups it may reach on the port."""
+        return tuple(self._rows[port])
+
     def is_allowed(self, s: int, d: int, port: Port) -> bool | None:
         """None where no policy could apply (between two outside hosts)."""
         if s >= self.pod_group_count and d >= self.pod_group_count:
