@@ -123,7 +123,7 @@ def test_a_grader_failure_is_a_message_not_a_500(client, exercise, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("trainer.lab.grading.grade", broken)
+    monkeypatch.setattr("trainer.grading.grade", broken)
     response = grade(client, SOLUTION)
     assert response.status_code == 200 and "the failure has been logged" in response.content.decode()
 

@@ -37,7 +37,8 @@ PLUGIN_WORDS = {
     MATCHING: "with a network plugin that matches ipBlocks against pod addresses, as Calico does",
     SKIPPING: "with a network plugin that never matches ipBlocks against pods, as Cilium",
 }
-MAX_PAIRS = 100_000  # kinds of connection compared for one universe, all comparisons together
+MAX_PAIRS = 50_000  # kinds of connection one comparison compares
+MAX_COMPARED = 100_000  # and all comparisons on one universe together
 MAX_KEPT = 400  # differences kept for feedback; the rest are counted
 
 
@@ -110,7 +111,7 @@ class Comparison:
         self.sources, self.destinations = self._kinds()
         pairs = len(self.sources) * len(self.destinations)
         universe.compared += pairs
-        if universe.compared > MAX_PAIRS:
+        if pairs > MAX_PAIRS or universe.compared > MAX_COMPARED:
             raise TooComplex(f"more than {MAX_PAIRS} kinds of connection")
         self.pairs = pairs
         self.relevant = 0  # pairs of kinds where some side differs from the right one

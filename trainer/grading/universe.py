@@ -46,9 +46,10 @@ from trainer.netpol.objects import (
 )
 
 from .addresses import Atom, atoms, smallest_network
-from .labels import OTHER, LabelSpace, TooComplex
+from .labels import OTHER, Budget, LabelSpace, TooComplex
 
 MAX_ENDPOINTS = 6000  # stand-ins in all; past it the answer is too tangled to compare
+MAX_WORK = 300_000  # label boxes looked at while cutting the label space, for all namespaces
 MAX_BOXES = 3000  # label kinds per namespace
 MAX_LIKES = 20  # existing pods a new pod's labels are modelled on
 NEW_NAMESPACE = "new-namespace"
@@ -208,6 +209,7 @@ class Universe:
         self.named_ports = _named_port_table(base.pods)
         self.endpoints: list[Endpoint] = []
         self.compared = 0  # kinds of connection compared on this universe so far (a budget)
+        self.budget = Budget(MAX_WORK)
         self.new_namespaces: list[Namespace] = []
         self._new_pods = 0
         pod_ips = {p.ip for p in base.pods if p.ip}
@@ -232,7 +234,7 @@ class Universe:
         space = LabelSpace(selectors, restrict={
             NAMESPACE_NAME_LABEL: frozenset(n for n in names if n not in known) | {OTHER}})
         taken = known | set(names)
-        for box in space.refine(selectors, limit=MAX_BOXES):
+        for box in space.refine(selectors, limit=MAX_BOXES, budget=self.budget):
             fresh = _free_name(NEW_NAMESPACE, taken)
             labels = space.labels_in(box.constraints, {NAMESPACE_NAME_LABEL: fresh})
             taken.add(labels[NAMESPACE_NAME_LABEL])
@@ -267,7 +269,7 @@ class Universe:
                     relevant.setdefault(peer.pod_selector, []).append(("peer", j))
         selectors = list(relevant)
         space = LabelSpace(selectors)
-        boxes = space.refine(selectors, limit=MAX_BOXES)
+        boxes = space.refine(selectors, limit=MAX_BOXES, budget=self.budget)
 
         def bits(matched: int) -> tuple[int, int]:
             sel, peers = 0, constant_peers
