@@ -323,3 +323,65 @@ def test_the_system_check_reports_a_broken_exercise(lessons):
     lessons("01.yaml", GOOD.replace("title: Chosen", "titel: Chosen"))
     errors = [e for e in content_check(None) if e.id == "catalog.exercises"]
     assert len(errors) == 1 and "titel" in errors[0].msg
+
+
+# --- the audit of references: what manage.py check holds every exercise to -----------
+
+IPBLOCK_EXCEPT = get_exercise("ipblock-except").path.read_text()
+PAYROLL = get_exercise("egress-payroll-mysql").path.read_text()
+
+
+def test_a_reference_that_means_something_else_on_another_plugin_is_a_problem(lessons):
+    portable = "      - namespaceSelector: {}\n      - ipBlock:\n          cidr: 0.0.0.0/0"
+    assert portable in IPBLOCK_EXCEPT
+    path = lessons("10.yaml", IPBLOCK_EXCEPT.replace(portable, "      - ipBlock:\n          cidr: 0.0.0.0/0"))
+    found = catalog.problems()
+    assert f"{path}: solution: means something else depending on the network plugin" in found[0]
+    assert "Calico" in found[0] and "Cilium" in found[0]
+    assert any("does not meet the probe ci/runner -> registry/registry on TCP 443" in p for p in found)
+
+
+def test_a_starter_that_passes_is_a_problem(lessons):
+    text = GOOD.replace(GOOD[GOOD.index("starter: |"):GOOD.index("solution: |")],
+                        GOOD[GOOD.index("solution: |"):GOOD.index("expect:")].replace("solution: |", "starter: |"))
+    path = lessons("01.yaml", text)
+    assert catalog.problems() == [f"{path}: starter: passes the grader, so the learner would have nothing to do"]
+
+
+def test_an_accepted_answer_equal_to_the_solution_is_a_problem(lessons):
+    solution = PAYROLL[PAYROLL.index("solution: |") + len("solution: |\n"):PAYROLL.index("accepted:")]
+    accepted = "\n".join("    " + line if line else line for line in solution.splitlines())
+    start = PAYROLL.index("    solution: |\n") + len("    solution: |\n")
+    text = PAYROLL[:start] + accepted + "\n" + PAYROLL[PAYROLL.index("expect:"):]
+    path = lessons("11.yaml", text)
+    assert catalog.problems() == [f"{path}: accepted[0]: means the same as solution; one of them is enough"]
+
+
+def test_an_outside_host_inside_the_pod_network_is_a_problem(lessons):
+    path = lessons("10.yaml", IPBLOCK_EXCEPT.replace("externals: [169.254.169.254,",
+                                                     "pod_network: 0.0.0.0/0\nexternals: [169.254.169.254,"))
+    [problem] = catalog.problems()
+    assert problem.startswith(f"{path}:") and ": externals[0]: 169.254.169.254 is inside the pod network" in problem
+
+
+def test_a_pod_network_must_hold_every_pod(lessons):
+    path = lessons("10.yaml", IPBLOCK_EXCEPT.replace("externals: [", "pod_network: 10.10.0.0/24\nexternals: ["))
+    [problem] = catalog.problems()
+    assert problem.startswith(f"{path}:") and "pod_network: 10.10.0.0/24 does not hold the address of" in problem
+
+
+def test_every_exercise_has_a_pod_network_holding_its_pods_and_no_outside_host():
+    for exercise in EXERCISES:
+        network = exercise.pod_network
+        assert network is not None, exercise.id
+        assert all(network.contains(p.ip) for p in exercise.cluster.pods if p.ip), exercise.id
+        assert not any(network.contains(ip) for ip in exercise.externals), exercise.id
+
+
+def test_egress_exercises_have_a_realistic_kube_system():
+    for exercise in EXERCISES:
+        if not any("Egress" in p.policy_types for r in exercise.references for p in r.policies.policies):
+            continue
+        system = [p for p in exercise.cluster.pods if p.namespace == "kube-system"]
+        assert any(p.labels.get("k8s-app") == "kube-dns" for p in system), exercise.id
+        assert any(p.labels.get("k8s-app") != "kube-dns" for p in system), exercise.id
