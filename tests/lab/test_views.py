@@ -67,6 +67,18 @@ def test_exercise_page_shows_task_cluster_editor_terminal_and_questions(client, 
     assert "csrfmiddlewaretoken" in html
 
 
+def test_exercise_page_says_how_answers_are_graded_and_where_pods_get_addresses(client, exercise):
+    html = " ".join(page(client).split())
+    assert "How your answer is graded" in html
+    assert "any pod that could be started later" in html and "Cilium" in html
+    assert "Pods get their addresses from <code>10.0.0.0/14</code>" in html
+
+
+def test_the_diagnosis_comes_before_the_connections(client, exercise):
+    html = grade(client, STARTER).content.decode()
+    assert html.index("What went wrong") < html.index('class="checks"')
+
+
 @pytest.mark.parametrize("slug", [e.id for e in all_exercises()])
 def test_every_real_exercise_page_renders_without_its_answer(client, slug):
     html = client.get(url("exercise", slug)).content.decode()

@@ -56,6 +56,7 @@ def cluster_summary(exercise) -> dict:
                       "types": ", ".join(p.policy_types)}
                      for p in sorted(cluster.policies, key=lambda p: p.key)],
         "externals": list(exercise.externals),
+        "pod_network": exercise.pod_network.cidr if exercise.pod_network else "",
     }
 
 
