@@ -165,3 +165,65 @@ def test_the_fast_answer_agrees_with_the_explained_verdict(seed):
         for a in ends:
             for b in ends:
                 assert analyzer.allowed(a, b, *port) == analyzer.check(a, b, *port).allowed, (seed, a.key, b.key)
+
+
+def with_twins(cluster, rng):
+    """The cluster, plus for some pods a twin (same namespace, labels and ports) at an
+    address outside every block, inside a cidr but removed by its except, or none."""
+    pods = list(cluster.pods)
+    for pod in cluster.pods:
+        if rng.random() < 0.5:
+            ip = rng.choice(("10.0.1.99", "10.1.0.9", "172.16.0.1", None))
+            pods.append(Pod(pod.namespace, f"{pod.name}-twin", dict(pod.labels), ip, pod.ports))
+    return Cluster(cluster.namespaces, tuple(pods), cluster.policies)
+
+
+@pytest.mark.parametrize("seed", range(80))
+@pytest.mark.parametrize("matching", [True, False], ids=["ipblocks-match-pods", "ipblocks-skip-pods"])
+def test_explanations_found_per_kind_read_as_each_verdict_does(seed, matching):
+    """explain() finds each side once per kind of endpoint and fills in the names: its
+    words must be check()'s, word for word, for every pair and port."""
+    cluster = with_twins(random_cluster(seed), random.Random(seed))
+    fast, slow = Analyzer(cluster, matching), Analyzer(cluster, matching)
+    ends = list(cluster.pods) + [fast.endpoint(ip) for ip in ("10.0.1.200", "192.168.5.10", "192.168.6.1")]
+    for port in ((80, "TCP"), (3306, "UDP"), (3306, "TCP"), (8080, "TCP")):
+        for a in ends:
+            for b in ends:
+                verdict = slow.check(a, b, *port)
+                assert fast.explain(a, b, *port) == (verdict.allowed, verdict.explanation), (seed, a.key, b.key, port)
+
+
+def test_twins_an_ipblock_misses_differently_are_explained_each_in_its_own_words():
+    """Two pods of one group (same namespace, labels, ports, blocks holding them): one
+    outside the cidr, one inside it but removed by the except."""
+    cluster = load_cluster([("""
+apiVersion: v1
+kind: Pod
+metadata: {name: db, namespace: prod, labels: {role: db}}
+status: {podIP: 10.0.2.10}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: a, namespace: prod, labels: {role: client}}
+status: {podIP: 10.0.1.5}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: b, namespace: prod, labels: {role: client}}
+status: {podIP: 10.1.0.5}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db, namespace: prod}
+spec:
+  podSelector: {matchLabels: {role: db}}
+  ingress:
+  - from: [{ipBlock: {cidr: 10.0.0.0/16, except: [10.0.1.0/24]}}]
+""", "c")])
+    analyzer = Analyzer(cluster)
+    assert analyzer.compiled.group_by_key["prod/a"] == analyzer.compiled.group_by_key["prod/b"]
+    _, first = analyzer.explain("prod/a", "prod/db", 80)
+    _, second = analyzer.explain("prod/b", "prod/db", 80)
+    assert "contains 10.0.1.5, but except 10.0.1.0/24 removes it" in first
+    assert "does not contain 10.1.0.5" in second
+    assert second == analyzer.check("prod/b", "prod/db", 80).explanation

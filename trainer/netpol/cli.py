@@ -171,17 +171,7 @@ def run(args, stdout=None, stderr=None, stdin=None, limits: Limits = CLI_LIMITS)
         return 2
     if checks:
         if args.json:
-            import json  # imported here: the table of probes, the common run, needs neither
-
-            verdicts: dict[tuple, dict] = {}  # a probe file may repeat a probe many times
-            results = []
-            for src, dst, port, protocol in checks:
-                key = (src.key, dst.key, port, protocol)
-                if key not in verdicts:
-                    verdicts[key] = analyzer.check(src, dst, port, protocol).as_dict()
-                results.append(verdicts[key])
-            json.dump({"results": results}, stdout, indent=1)
-            stdout.write("\n")
+            _write_json(analyzer, checks, stdout)
         else:
             rows = [(src.key, dst.key, f"{port}/{protocol}",
                      "allowed" if analyzer.allowed(src, dst, port, protocol) else "denied")
@@ -209,8 +199,6 @@ def _check_table_size(analyzer: Analyzer, hosts, as_json: bool) -> None:
 
 def _all_pairs(analyzer: Analyzer, externals, as_json: bool, stdout) -> None:
     """Every ordered pair of pods (and each outside host both ways) on every declared port."""
-    import json
-
     from .matrix import build_matrix, declared_ports
 
     matrix = build_matrix(analyzer, [e.ip for e in externals], declared_ports(analyzer.cluster))
@@ -223,12 +211,28 @@ def _all_pairs(analyzer: Analyzer, externals, as_json: bool, stdout) -> None:
                     continue
                 results.append((src, dst, port, matrix.is_allowed(s, d, port)))
     if as_json:
-        out = [analyzer.check(src, dst, *port).as_dict() for src, dst, port, _ in results]
-        json.dump({"results": out}, stdout, indent=1)
-        stdout.write("\n")
+        _write_json(analyzer, [(src, dst, *port) for src, dst, port, _ in results], stdout)
     else:
         _table([(src.key, dst.key, f"{port[0]}/{port[1]}", "allowed" if ok else "denied")
                 for src, dst, port, ok in results], stdout)
+
+
+def _write_json(analyzer: Analyzer, checks, stdout) -> None:
+    """{"results": [...]} in probe order, one result per line.
+
+    The whole list goes through json's C encoder in one call (an indent would send it
+    through the pure-Python one), and each explanation comes from verdicts found once
+    per kind of endpoint (Analyzer.explain)."""
+    import json  # imported here: the table of probes, the common run, needs it not
+
+    results = []
+    for src, dst, port, protocol in checks:
+        allowed, explanation = analyzer.explain(src, dst, port, protocol)
+        results.append({"from": src.key, "to": dst.key, "port": port, "protocol": protocol,
+                        "allowed": allowed, "explanation": explanation})
+    text = json.dumps(results)
+    # Objects are joined by '}, {"from"' and nowhere else: inside a string a quote is \".
+    stdout.write('{"results": [\n' + text[1:-1].replace('}, {"from"', '},\n{"from"') + "\n]}\n")
 
 
 def _table(rows, stdout) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 from bisect import bisect_left, bisect_right
 
-from .objects import Cluster, IPBlock, LabelSelector, NetworkPolicy, Peer, Pod, PolicyPort, Rule
+from .objects import Cluster, IPBlock, LabelSelector, NetworkPolicy, Peer, Pod
 
 DIRECTIONS = ("Ingress", "Egress")
 
@@ -60,7 +60,7 @@ class CompiledCluster:
         self.ns_labels = {name: ns.labels for name, ns in cluster.namespaces.items()}
         self.policies = cluster.policies
         self._ranges: dict[IPBlock, IPRange] = {}
-        blocks = []
+        blocks = self.ranges = []  # every ipBlock of the policies, in order
         for policy in cluster.policies:
             for rules in (policy.ingress, policy.egress):
                 for rule in rules:
@@ -94,7 +94,6 @@ class CompiledCluster:
             self._by_namespace[ns] = self._by_namespace.get(ns, 0) | (1 << g)
         self._selector_cache: dict[tuple, int] = {}
         self._peer_cache: dict[tuple, int] = {}
-        self._rule_cache: dict[tuple, int] = {}
         self._block_cache: dict[IPBlock, int] = {}
         # For each direction, each group: the policies that select it and isolate it.
         self.isolating = {d: [[] for _ in self.members] for d in DIRECTIONS}
@@ -169,17 +168,6 @@ class CompiledCluster:
             self._block_cache[block] = mask
         return mask
 
-    def rule_peer_groups(self, rule: Rule, policy_namespace: str) -> int:
-        """Pod groups any peer of the rule matches; every group when it has no peers."""
-        key = (id(rule), policy_namespace)
-        mask = self._rule_cache.get(key)
-        if mask is None:
-            mask = self.all_groups if not rule.peers else 0
-            for peer in rule.peers:
-                mask |= self.peer_groups(peer, policy_namespace)
-            self._rule_cache[key] = mask
-        return mask
-
     def group(self, pod: Pod) -> int:
         return self.group_by_key[pod.key]
 
@@ -217,18 +205,3 @@ def bits(mask: int):
     while g >= 0:
         yield g
         g = text.find("1", g + 1)
-
-
-def port_matches(pp: PolicyPort, port: int, protocol: str, dst: Pod | None) -> bool:
-    """A PolicyPort against a connection; named ports resolve on the destination pod."""
-    if pp.protocol != protocol:
-        return False
-    if pp.port is None:
-        return True
-    if isinstance(pp.port, str):
-        return dst is not None and dst.named_port(pp.port, protocol) == port
-    if pp.end_port is not None:
-        return pp.port <= port <= pp.end_port
-    return pp.port == port
-
-

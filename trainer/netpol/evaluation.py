@@ -5,17 +5,26 @@ destination's ingress allows it. Each side is judged on its own: not isolated
 (no policy of that direction selects the pod), allowed by a rule (the first
 policy, rule, peer and port that admit it), or denied (with the nearest rule
 that failed and why). Hosts outside the cluster are never isolated and match
-ipBlock peers only.
+ipBlock peers only. The rules are asked through their matchers (matchers.py),
+the same ones the fast path and the matrix use.
+
+Reasons are kept as templates naming the endpoints by placeholder, so a verdict
+found for one pod of a group of identical pods explains the connection for
+every pod of the group (explain()).
 """
 
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .compiled import CompiledCluster, ip_key, port_matches
-from .objects import PROTOCOLS, Cluster, ExternalHost, NetworkPolicy, Peer, Pod, Rule
+from .compiled import CompiledCluster, ip_key
+from .matchers import ADDRESS, DESTINATION, ENDPOINT, RuleMatcher
+from .objects import PROTOCOLS, Cluster, ExternalHost, NetworkPolicy, Peer, Pod
 from .problems import clip
+
+SUBJECT = "\x00subject\x00"  # the endpoint whose policies a side asks, in explain()'s words
+IPBLOCK_MARK = "\x00ipblock\x00"  # ends a side's words when an ipBlock peer admitted it
 
 Endpoint = Pod | ExternalHost
 
@@ -37,25 +46,32 @@ class Match:
 class Miss:
     policy: NetworkPolicy
     rule_index: int | None  # None: the policy has no rules in this direction
-    reason: str
+    reason: str  # in words, for the verdict's own endpoints
     lines: tuple[int, ...] = ()
+    template: str = ""  # the reason with the endpoints as placeholders (see fill())
 
 
 @dataclass(frozen=True)
 class Side:
     direction: str  # "Egress" (from the source) or "Ingress" (to the destination)
-    endpoint: Endpoint
+    endpoint: Endpoint  # the endpoint whose policies are asked
     applies: bool  # False for a host outside the cluster
     isolated: bool
     policies: tuple[str, ...]
     allowed: bool
     match: Match | None = None
     miss: Miss | None = None
+    other: Endpoint | None = None  # the endpoint at the other end
+    destination: Endpoint | None = None
 
     @property
     def text(self) -> str:
+        return self.describe(self.endpoint, self.other, self.destination)
+
+    def describe(self, endpoint, other, destination) -> str:
+        """The side in words, for these endpoints (a verdict may speak for a whole group)."""
         word = "from" if self.direction == "Egress" else "to"
-        who = f"{self.direction} {word} {self.endpoint.key}"
+        who = f"{self.direction} {word} {endpoint.key}"
         if not self.applies:
             return f"{who}: a host outside the cluster; no policy applies to it."
         if not self.isolated:
@@ -67,7 +83,8 @@ class Side:
         if self.match is not None:
             return f"{who}: isolated by {by}; allowed by {self.match.text}."
         if self.miss is not None:
-            return f"{who}: isolated by {by}; no rule allows it. Nearest: {self.miss.reason}."
+            reason = fill(self.miss.template or self.miss.reason, other, destination)
+            return f"{who}: isolated by {by}; no rule allows it. Nearest: {reason}."
         return f"{who}: isolated by {by}; no rule allows it."
 
     @property
@@ -87,6 +104,17 @@ class Side:
         return ()
 
 
+def fill(template: str, other, destination, subject=None) -> str:
+    """A text's placeholders replaced by the endpoints' names and address: `other` is the
+    endpoint at the other end, `subject` the one whose policies were asked."""
+    if "\x00" not in template:
+        return template
+    text = template.replace(ENDPOINT, other.key if other is not None else "")
+    text = text.replace(ADDRESS, (other.ip or "") if other is not None else "")
+    text = text.replace(DESTINATION, destination.key if destination is not None else "")
+    return text.replace(SUBJECT, subject.key) if subject is not None else text
+
+
 @dataclass(frozen=True)
 class Verdict:
     src: Endpoint
@@ -99,14 +127,22 @@ class Verdict:
 
     @property
     def summary(self) -> str:
+        return self._summary(self.src, self.dst)
+
+    def _summary(self, src, dst) -> str:
         word = "allowed" if self.allowed else "denied"
-        return f"{self.src.key} -> {self.dst.key} on {self.protocol} {self.port}: {word}"
+        return f"{src.key} -> {dst.key} on {self.protocol} {self.port}: {word}"
 
     @property
     def explanation(self) -> str:
+        return self.explain_for(self.src, self.dst)
+
+    def explain_for(self, src: Endpoint, dst: Endpoint) -> str:
+        """The explanation, said of src and dst: pods of the groups this verdict was found for."""
         if self.egress is None:
-            return f"{self.summary}. Traffic from a pod to itself is always allowed."
-        lines = [self.summary, self.egress.text, self.ingress.text]
+            return f"{self._summary(src, dst)}. Traffic from a pod to itself is always allowed."
+        lines = [self._summary(src, dst), self.egress.describe(src, dst, dst),
+                 self.ingress.describe(dst, src, dst)]
         if not self.allowed and self.egress.allowed != self.ingress.allowed:
             blocked = self.ingress if self.egress.allowed else self.egress
             lines.append(f"Both sides must allow a connection; {blocked.direction.lower()} does not.")
@@ -137,15 +173,46 @@ class Verdict:
                 "explanation": self.explanation}
 
 
+class RuleBook:
+    """Every policy's rules as matchers, compiled once, and gathered per group of pods."""
+
+    def __init__(self, compiled: CompiledCluster):
+        self.compiled = compiled
+        self._by_policy: dict[tuple[int, str], tuple[RuleMatcher, ...]] = {}
+        self._by_group: dict[tuple[str, int], tuple[RuleMatcher, ...]] = {}
+
+    def of(self, policy: NetworkPolicy, direction: str) -> tuple[RuleMatcher, ...]:
+        key = (id(policy), direction)  # policies live as long as the cluster
+        found = self._by_policy.get(key)
+        if found is None:
+            found = self._by_policy[key] = tuple(
+                RuleMatcher(policy, direction, i, rule, self.compiled)
+                for i, rule in enumerate(policy.rules(direction)))
+        return found
+
+    def isolating(self, direction: str, group: int) -> tuple[RuleMatcher, ...]:
+        """The rules of every policy isolating the group in that direction, in order."""
+        key = (direction, group)
+        found = self._by_group.get(key)
+        if found is None:
+            found = self._by_group[key] = tuple(
+                r for policy in self.compiled.isolating[direction][group] for r in self.of(policy, direction))
+        return found
+
+
 class Analyzer:
     """Answers reachability questions about one cluster."""
 
     def __init__(self, cluster: Cluster, ipblocks_match_pods: bool = True):
         self.cluster = cluster
         self.compiled = CompiledCluster(cluster, ipblocks_match_pods)
+        self.rules = RuleBook(self.compiled)
         self._by_ip = {}
         self._memo: dict[tuple, bool] = {}
-        self._masks: dict[tuple, list] = {}
+        self._sides: dict[tuple, tuple[bool, str]] = {}  # explain()'s words per kinds
+        self._kinds: dict[str, tuple] = {}
+        self._ip_keys: dict[str, tuple] = {}
+        self._peer_reasons: dict[tuple, tuple] = {}
         for pod in cluster.pods:
             if pod.ip:
                 self._by_ip.setdefault(pod.ip, pod)
@@ -168,6 +235,21 @@ class Analyzer:
             raise KeyError(f"{clip(text)} is neither namespace/pod nor an IP address") from None
         return self._by_ip.get(ip) or ExternalHost(ip)
 
+    def _kind(self, end: Endpoint) -> tuple:
+        """What a verdict and its words depend on: a pod's group, whether it has an IP and,
+        where ipBlocks match pods, how each block that does not hold it misses it; a host's IP."""
+        if type(end) is not Pod:
+            return (end.ip,)
+        found = self._kinds.get(end.key)
+        if found is None:
+            misses = ()
+            if end.ip and self.compiled.ipblocks_match_pods and self.compiled.ranges:
+                ip = ip_key(end.ip)
+                misses = tuple(r.excluded_by(ip) if r.version == ip[0] and r.start <= ip[1] <= r.end else -1
+                               for r in self.compiled.ranges)
+            found = self._kinds[end.key] = (self.compiled.group_by_key[end.key], end.ip is None, misses)
+        return found
+
     # --- the verdict ----------------------------------------------------------
 
     def check(self, src, dst, port: int, protocol: str = "TCP", explain: bool = True) -> Verdict:
@@ -181,6 +263,65 @@ class Analyzer:
         egress = self.side("Egress", src, dst, port, protocol, explain)
         ingress = self.side("Ingress", dst, src, port, protocol, explain)
         return Verdict(src, dst, port, protocol, egress.allowed and ingress.allowed, egress, ingress)
+
+    def explain(self, src, dst, port: int, protocol: str = "TCP") -> tuple[bool, str]:
+        """(allowed, explanation), as check() would say it, for many probes at a time: each
+        side's words are found once per kind of its endpoints (the pods of a group are
+        alike) and given these endpoints' names, with no intermediate objects."""
+        if type(src) is not Pod:
+            src = self.endpoint(src)
+        if type(dst) is not Pod:
+            dst = self.endpoint(dst)
+        if type(src) is Pod and type(dst) is Pod and src.key == dst.key:
+            return True, Verdict(src, dst, port, protocol, True, None, None).explanation
+        src_kind, dst_kind = self._kind(src), self._kind(dst)
+        egress_ok, egress = self._words("Egress", src, dst, src_kind, dst_kind, port, protocol)
+        ingress_ok, ingress = self._words("Ingress", dst, src, dst_kind, src_kind, port, protocol)
+        allowed = egress_ok and ingress_ok
+        egress = egress.replace(SUBJECT, src.key) if "\x00" in egress else egress
+        ingress = ingress.replace(SUBJECT, dst.key) if "\x00" in ingress else ingress
+        lines = [f"{src.key} -> {dst.key} on {protocol} {port}: {'allowed' if allowed else 'denied'}",
+                 fill(egress, dst, dst), fill(ingress, src, dst)]
+        if not allowed and egress_ok != ingress_ok:
+            lines.append(f"Both sides must allow a connection; {'ingress' if egress_ok else 'egress'} does not.")
+        note = ((egress_ok and type(dst) is Pod and egress.endswith(IPBLOCK_MARK))
+                or (ingress_ok and type(src) is Pod and ingress.endswith(IPBLOCK_MARK)))
+        if note:
+            lines.append(f"Note: {IPBLOCK_NOTE}.")
+        text = "\n".join(lines)
+        return allowed, text.replace(IPBLOCK_MARK, "") if "\x00" in text else text
+
+    def _words(self, direction, subject, peer, subject_kind, peer_kind, port, protocol) -> tuple[bool, str]:
+        """(allowed, the side's words with placeholders), once per kind of both ends; a host
+        or a pod no policy isolates has the same words whatever the other end and port."""
+        word = "from" if direction == "Egress" else "to"
+        if type(subject) is not Pod:
+            return True, f"{direction} {word} {SUBJECT}: a host outside the cluster; no policy applies to it."
+        policies = self.compiled.isolating[direction][subject_kind[0]]
+        if not policies:
+            return True, (f"{direction} {word} {SUBJECT}: not isolated (no policy selects it for "
+                          f"{direction.lower()}), so it is allowed.")
+        key = (direction, subject_kind, peer_kind, port, protocol)
+        found = self._sides.get(key)
+        if found is not None:
+            return found
+        by = ", ".join(p.key for p in policies[:NAMED_POLICIES])
+        if len(policies) > NAMED_POLICIES:
+            by += f" and {len(policies) - NAMED_POLICIES} more"
+        who = f"{direction} {word} {SUBJECT}: isolated by {by}"
+        policies, rule, tried = self._decide(direction, subject, peer, port, protocol)
+        dst = subject if direction == "Ingress" else peer
+        dst_pod = dst if type(dst) is Pod else None
+        if rule is not None:
+            peer_index = rule.matching_peer(peer)
+            text = rule.match_text(peer_index, rule.matching_port(port, protocol, dst_pod))
+            through_block = peer_index is not None and rule.rule.peers[peer_index].ip_block is not None
+            found = True, f"{who}; allowed by {text}." + (IPBLOCK_MARK if through_block else "")
+        else:
+            miss = self._nearest_miss(direction, policies, tried, peer, port, protocol, dst_pod, peer_kind)
+            found = False, f"{who}; no rule allows it. Nearest: {miss.template}."
+        self._sides[key] = found
+        return found
 
     def allowed(self, src, dst, port: int, protocol: str = "TCP") -> bool:
         """Just the answer, memoised: pods of one group are alike, hosts by their IP."""
@@ -202,66 +343,81 @@ class Analyzer:
         return found
 
     def _side_allows(self, direction, subject: Endpoint, other: Endpoint, port, protocol) -> bool:
-        """The fast path of side(): a yes or no from cached rule masks, no explanation."""
+        """The fast path of side(): a yes or no from the rules' masks, no explanation."""
         if type(subject) is not Pod:
             return True  # hosts outside the cluster are never isolated
-        compiled = self.compiled
-        group = compiled.group(subject)
-        policies = compiled.isolating[direction][group]
-        if not policies:
+        group = self.compiled.group(subject)
+        if not self.compiled.isolating[direction][group]:
             return True
         dst = subject if direction == "Ingress" else other
         dst = dst if type(dst) is Pod else None
         if type(other) is Pod:
-            bit = 1 << compiled.group(other)
-            for peers, ports in self._rule_masks(direction, group, policies):
-                if peers & bit and (not ports or any(port_matches(pp, port, protocol, dst)
-                                                     for pp in ports)):
+            bit = 1 << self.compiled.group(other)
+            for rule in self.rules.isolating(direction, group):
+                peers = rule.peer_mask
+                if (peers is None or peers & bit) and rule.admits_port(port, protocol, dst):
                     return True
             return False
-        for policy in policies:
-            for rule in policy.rules(direction):
-                if rule.peers and not any(self.peer_matches(p, policy.namespace, other)
-                                          for p in rule.peers):
-                    continue
-                if not rule.ports or any(port_matches(pp, port, protocol, dst) for pp in rule.ports):
-                    return True
-        return False
-
-    def _rule_masks(self, direction, group, policies) -> list[tuple[int, tuple]]:
-        """(peer groups, ports) of every rule isolating a group, gathered once per group."""
-        key = (direction, group)
-        masks = self._masks.get(key)
-        if masks is None:
-            masks = self._masks[key] = [
-                (self.compiled.rule_peer_groups(rule, policy.namespace), rule.ports)
-                for policy in policies for rule in policy.rules(direction)]
-        return masks
+        ip = ip_key(other.ip)
+        return any(rule.admits_host(ip) and rule.admits_port(port, protocol, dst)
+                   for rule in self.rules.isolating(direction, group))
 
     def side(self, direction: str, subject: Endpoint, peer: Endpoint, port: int, protocol: str,
              explain: bool = True) -> Side:
         """Does subject's `direction` allow traffic with peer? subject is the pod policies select."""
+        dst = subject if direction == "Ingress" else peer
+        ends = {"other": peer, "destination": dst}
         if not isinstance(subject, Pod):
-            return Side(direction, subject, False, False, (), True)
+            return Side(direction, subject, False, False, (), True, **ends)
+        policies, rule, tried = self._decide(direction, subject, peer, port, protocol)
+        if not policies:
+            return Side(direction, subject, True, False, (), True, **ends)
+        keys = tuple(p.key for p in policies)
+        dst_pod = dst if isinstance(dst, Pod) else None
+        if rule is not None:
+            peer_index = rule.matching_peer(peer)
+            port_index = rule.matching_port(port, protocol, dst_pod)
+            match = Match(rule.policy, rule.index, peer_index, port_index, rule.match_text(peer_index, port_index))
+            return Side(direction, subject, True, True, keys, True, match=match, **ends)
+        miss = None
+        if explain:
+            miss = self._nearest_miss(direction, policies, tried, peer, port, protocol, dst_pod)
+            miss = replace(miss, reason=fill(miss.template, peer, dst))
+        return Side(direction, subject, True, True, keys, False, miss=miss, **ends)
+
+    def _decide(self, direction: str, subject: Pod, peer: Endpoint, port: int, protocol: str):
+        """(isolating policies, the first rule admitting peer and port or None, the rules
+        tried before it with whether each admitted the peer and the port). One pass: the
+        nearest miss needs no second look."""
         group = self.compiled.group(subject)
         policies = self.compiled.isolating[direction][group]
         if not policies:
-            return Side(direction, subject, True, False, (), True)
+            return policies, None, ()
         dst = subject if direction == "Ingress" else peer
-        dst_pod = dst if isinstance(dst, Pod) else None
-        for policy in policies:
-            for r, rule in enumerate(policy.rules(direction)):
-                peer_index = self._matching_peer(rule, policy, peer)
-                if peer_index is False:
-                    continue
-                port_index = self._matching_port(rule, port, protocol, dst_pod)
-                if port_index is False:
-                    continue
-                text = _match_text(policy, direction, r, rule, peer_index, port_index)
-                return Side(direction, subject, True, True, _keys(policies), True,
-                            match=Match(policy, r, peer_index, port_index, text))
-        miss = self._nearest_miss(direction, policies, peer, port, protocol, dst_pod) if explain else None
-        return Side(direction, subject, True, True, _keys(policies), False, miss=miss)
+        dst_pod = dst if type(dst) is Pod else None
+        if type(peer) is Pod:
+            bit, ip = 1 << self.compiled.group(peer), None
+        else:
+            bit, ip = 0, self._ip_key(peer.ip)
+        tried = []
+        for rule in self.rules.isolating(direction, group):
+            if not rule.peers:
+                peer_ok = True
+            elif bit:
+                peer_ok = bool(rule.peer_mask & bit)
+            else:
+                peer_ok = rule.admits_host(ip)
+            port_ok = rule.admits_port(port, protocol, dst_pod)
+            if peer_ok and port_ok:
+                return policies, rule, tried
+            tried.append((rule, peer_ok, port_ok))
+        return policies, None, tried
+
+    def _ip_key(self, ip: str):
+        found = self._ip_keys.get(ip)
+        if found is None:
+            found = self._ip_keys[ip] = ip_key(ip)
+        return found
 
     # --- rule matching --------------------------------------------------------
 
@@ -272,145 +428,35 @@ class Analyzer:
         mask = self.compiled.peer_groups(peer, policy_namespace)
         return bool(mask >> self.compiled.group(endpoint) & 1)
 
-    def _matching_peer(self, rule: Rule, policy: NetworkPolicy, endpoint: Endpoint):
-        """Index of the first peer matching, None when the rule has no peers, False if none match."""
-        if not rule.peers:
-            return None
-        for i, peer in enumerate(rule.peers):
-            if self.peer_matches(peer, policy.namespace, endpoint):
-                return i
-        return False
-
-    @staticmethod
-    def _matching_port(rule: Rule, port: int, protocol: str, dst: Pod | None):
-        if not rule.ports:
-            return None
-        for i, pp in enumerate(rule.ports):
-            if port_matches(pp, port, protocol, dst):
-                return i
-        return False
-
     # --- explaining a denial -------------------------------------------------
 
-    def _nearest_miss(self, direction, policies, peer, port, protocol, dst_pod) -> Miss:
-        best = None  # (failures, Miss)
-        for policy in policies:
-            rules = policy.rules(direction)
-            if not rules:
-                candidate = ((3, 1), Miss(policy, None, (
-                    f"{policy.key} has no {direction.lower()} rules, so it allows no "
-                    f"{direction.lower()} to the pods it selects"
-                    if direction == "Ingress" else
-                    f"{policy.key} has no egress rules, so it allows no egress from the pods it selects"),
-                    (policy.line,)))
-                if best is None or candidate[0] < best[0]:
-                    best = candidate
-                continue
-            for r, rule in enumerate(rules):
-                peer_ok = self._matching_peer(rule, policy, peer) is not False
-                port_ok = self._matching_port(rule, port, protocol, dst_pod) is not False
-                # Fewest failed conditions first; on a tie, a rule whose peer matched
-                # (only the port is wrong) tells the learner more.
-                failures = ((not peer_ok) + (not port_ok), not peer_ok)
-                if best is not None and failures >= best[0]:
-                    continue
-                reasons, lines = [], [rule.line]
-                if not peer_ok:
-                    text, line = self._peer_reason(rule, policy, peer)
-                    reasons.append(text)
-                    lines.append(line)
-                if not port_ok:
-                    text, line = _port_reason(rule, port, protocol, dst_pod, direction)
-                    reasons.append(text)
-                    lines.append(line)
-                where = f"{direction.lower()} rule {r + 1} of {policy.key} ({rule.path})"
-                best = (failures, Miss(policy, r, f"{where}: " + "; and ".join(reasons),
-                                       tuple(n for n in lines if n)))
-        return best[1]
-
-    def _peer_reason(self, rule: Rule, policy: NetworkPolicy, endpoint: Endpoint):
-        """Why no peer of the rule matches, told for the peer that came closest."""
-        best = None
-        for i, peer in enumerate(rule.peers):
-            failures, text = self._peer_why_not(peer, policy, endpoint)
-            text = f"peer {i + 1} ({peer.describe(policy.namespace)}) {text}"
-            if best is None or failures < best[0]:
-                best = (failures, text, peer.line)
-        return best[1], best[2]
-
-    def _peer_why_not(self, peer: Peer, policy: NetworkPolicy, endpoint: Endpoint):
-        key = endpoint.key
-        if isinstance(endpoint, ExternalHost):
-            if peer.ip_block is None:
-                return 2, f"does not match {key}: a host outside the cluster matches ipBlock peers only"
-            return 1, _ipblock_why_not(self.compiled.ip_range(peer.ip_block), peer, endpoint.ip)
-        if peer.ip_block is not None:
-            if not self.compiled.ipblocks_match_pods:
-                return 2, f"does not match {key}: under this network plugin an ipBlock never matches a pod"
-            if not endpoint.ip:
-                return 2, f"does not match {key}, which has no IP"
-            return 1, _ipblock_why_not(self.compiled.ip_range(peer.ip_block), peer, endpoint.ip)
-        ns = endpoint.namespace
-        ns_labels = self.cluster.namespace_labels(ns)
-        failures, reasons = 0, []
-        if peer.namespace_selector is None:
-            if ns != policy.namespace:
-                failures += 1
-                reasons.append(f"a podSelector alone matches pods in {policy.namespace} only; "
-                               f"{key} is in {ns}")
-        elif not peer.namespace_selector.matches(ns_labels):
-            failures += 1
-            reasons.append(f"namespace {ns} {peer.namespace_selector.why_not(ns_labels)}")
-        if peer.pod_selector is not None and not peer.pod_selector.matches(endpoint.labels):
-            failures += 1
-            reasons.append(f"pod {key} {peer.pod_selector.why_not(endpoint.labels)}")
-        return failures, "does not match: " + "; ".join(reasons)
-
-
-def _keys(policies) -> tuple[str, ...]:
-    return tuple(p.key for p in policies)
-
-
-def _ipblock_why_not(rng, peer: Peer, ip: str) -> str:
-    key = ip_key(ip)
-    if rng.version != key[0] or not rng.start <= key[1] <= rng.end:
-        return f"does not contain {ip}"
-    ex = rng.excluded_by(key)
-    return f"contains {ip}, but except {peer.ip_block.except_[ex]} removes it"
-
-
-def _port_reason(rule: Rule, port: int, protocol: str, dst: Pod | None, direction: str):
-    wanted = ", ".join(pp.describe() for pp in rule.ports)
-    named = [pp for pp in rule.ports if isinstance(pp.port, str)]
-    text = f"ports ({wanted}) do not include {protocol} {port}"
-    notes = []
-    for pp in named:
-        if dst is None:
-            notes.append(f"named port {pp.port} cannot resolve on a host outside the cluster")
-            continue
-        number = dst.named_port(pp.port, pp.protocol)
-        if number is not None:
-            notes.append(f"named port {pp.port} is {pp.protocol} {number} on {dst.key}")
-        else:
-            other = [p for p in dst.ports if p.name == pp.port]
-            if other:
-                notes.append(f"named port {pp.port} on {dst.key} is {other[0].protocol}, "
-                             f"not {pp.protocol}")
-            else:
-                notes.append(f"{dst.key} declares no port named {pp.port}")
-    if notes:
-        text += " (" + "; ".join(notes) + ")"
-    return text, rule.ports[0].line
-
-
-def _match_text(policy, direction, r, rule, peer_index, port_index) -> str:
-    text = f"{direction.lower()} rule {r + 1} of {policy.key} ({rule.path})"
-    if peer_index is None:
-        text += ", which admits every peer"
-    else:
-        text += f", peer {peer_index + 1} ({rule.peers[peer_index].describe(policy.namespace)})"
-    if port_index is None:
-        text += ", on every port"
-    else:
-        text += f", port {rule.ports[port_index].describe()}"
-    return text
+    def _nearest_miss(self, direction, policies, tried, peer, port, protocol, dst_pod, peer_kind=None) -> Miss:
+        """The rule that came closest, from side()'s one pass: fewest failed conditions
+        first, and on a tie a rule whose peer matched (only the port is wrong), which
+        tells the learner more. A policy with no rules in the direction comes last."""
+        best, best_failures = None, (3, 1)
+        for rule, peer_ok, port_ok in tried:
+            failures = ((not peer_ok) + (not port_ok), not peer_ok)
+            if failures < best_failures:
+                best, best_failures = rule, failures
+        if best is None:
+            policy = next(p for p in policies if not self.rules.of(p, direction))
+            word = direction.lower()
+            to = "to" if direction == "Ingress" else "from"
+            text = f"{policy.key} has no {word} rules, so it allows no {word} {to} the pods it selects"
+            return Miss(policy, None, text, (policy.line,), text)
+        reasons, lines = [], [best.rule.line]
+        if best_failures[1]:
+            key = (id(best), peer_kind if peer_kind is not None else self._kind(peer))
+            found = self._peer_reasons.get(key)
+            if found is None:  # the same words for every endpoint of a kind (placeholders)
+                found = self._peer_reasons[key] = best.peer_reason(peer)
+            text, line = found
+            reasons.append(text)
+            lines.append(line)
+        if best_failures[0] - best_failures[1]:
+            text, line = best.port_reason(port, protocol, dst_pod)
+            reasons.append(text)
+            lines.append(line)
+        return Miss(best.policy, best.index, "", tuple(n for n in lines if n),
+                    f"{best.where}: " + "; and ".join(reasons))

@@ -2,8 +2,9 @@
 
 The matrix is computed with bitmasks over groups (see compiled.py): for each
 port, the sources each destination's ingress admits and the destinations each
-source's egress admits, then one AND per row. A cell's explanation comes from
-Analyzer.check on its pods, only when asked for.
+source's egress admits, then one AND per row, asking the same rule matchers as
+the verdicts (matchers.py). A cell's explanation comes from Analyzer.check on
+its pods, only when asked for.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from .compiled import bits, ip_key, port_matches
+from .compiled import bits, ip_key
 from .evaluation import Analyzer
 from .objects import ExternalHost
 
@@ -72,42 +73,35 @@ class Matrix:
     def _rows_for(self, port: Port) -> list[int]:
         """row[s]: mask of destination group indexes that s may reach on port."""
         number, protocol = port
-        compiled = self.analyzer.compiled
+        compiled, book = self.analyzer.compiled, self.analyzer.rules
         n_pods = self.pod_group_count
-        ext = self.groups[n_pods:]
-        ext_ips = [ip_key(g.members[0].ip) for g in ext]
+        ext_ips = [ip_key(g.members[0].ip) for g in self.groups[n_pods:]]
         all_pods = compiled.all_groups
-        all_ext = ((1 << len(ext)) - 1) << n_pods
+        all_ext = ((1 << len(ext_ips)) - 1) << n_pods
         reps = [g.members[0] for g in self.groups[:n_pods]]
 
-        def peers_mask(rule, policy):
-            if not rule.peers:
+        def peers_mask(rule) -> int:
+            """Groups and outside hosts the rule's peers admit."""
+            if rule.peer_mask is None:
                 return all_pods | all_ext
-            mask = 0
-            for peer in rule.peers:
-                mask |= compiled.peer_groups(peer, policy.namespace)
-                if peer.ip_block is not None and ext:
-                    rng = compiled.ip_range(peer.ip_block)
-                    for i, ip in enumerate(ext_ips):
-                        if rng.contains(ip):
-                            mask |= 1 << (n_pods + i)
+            mask = rule.peer_mask
+            for i, ip in enumerate(ext_ips):
+                if rule.admits_host(ip):
+                    mask |= 1 << (n_pods + i)
             return mask
 
         # Ingress: which sources each destination group admits.
         admits = []
         open_ingress = all_ext  # columns everyone may enter: outside hosts and non-isolated groups
         for d in range(n_pods):
-            policies = compiled.isolating["Ingress"][d]
-            if not policies:
+            if not compiled.isolating["Ingress"][d]:
                 admits.append(None)
                 open_ingress |= 1 << d
                 continue
             mask = 0
-            for policy in policies:
-                for rule in policy.ingress:
-                    if not rule.ports or any(port_matches(pp, number, protocol, reps[d])
-                                             for pp in rule.ports):
-                        mask |= peers_mask(rule, policy)
+            for rule in book.isolating("Ingress", d):
+                if rule.admits_port(number, protocol, reps[d]):
+                    mask |= peers_mask(rule)
             admits.append(mask)
         # Transpose the isolated columns into, for each source, the isolated groups admitting it.
         extra = [0] * len(self.groups)
@@ -122,10 +116,8 @@ class Matrix:
                 reach = all_pods | all_ext
             else:
                 reach = 0
-                for policy in compiled.isolating["Egress"][s]:
-                    for rule in policy.egress:
-                        reach |= peers_mask(rule, policy) & self._egress_port_mask(
-                            rule, number, protocol, reps, all_ext)
+                for rule in book.isolating("Egress", s):
+                    reach |= peers_mask(rule) & self._egress_port_mask(rule, number, protocol, reps, all_ext)
             row = reach & (open_ingress | extra[s])
             if s >= n_pods:
                 row &= all_pods  # between two outside hosts no policy applies: not shown
@@ -135,16 +127,13 @@ class Matrix:
         return rows
 
     def _egress_port_mask(self, rule, number, protocol, reps, all_ext) -> int:
-        """Destination groups for which the rule's ports admit number/protocol."""
-        compiled = self.analyzer.compiled
-        if not rule.ports or any(port_matches(pp, number, protocol, None) for pp in rule.ports):
-            return compiled.all_groups | all_ext
+        """Destination groups (and hosts) for which the rule's ports admit number/protocol."""
+        if not rule.ports or any(p.admits_any_destination(number, protocol) for p in rule.ports):
+            return self.analyzer.compiled.all_groups | all_ext
         mask = 0
-        for pp in rule.ports:
-            if isinstance(pp.port, str) and pp.protocol == protocol:
-                for g, rep in enumerate(reps):
-                    if rep.named_port(pp.port, protocol) == number:
-                        mask |= 1 << g
+        for g, rep in enumerate(reps):  # named ports resolve on each destination
+            if rule.admits_port(number, protocol, rep):
+                mask |= 1 << g
         return mask
 
     # --- reading ----------------------------------------------------------------
