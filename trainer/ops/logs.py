@@ -1,0 +1,44 @@
+"""Log lines as JSON, each with its time, level, request id and user id.
+
+The request's context lives in context variables set by RequestContextMiddleware,
+so any logger anywhere in a request adds them without being passed the request.
+A traceback is one field of its line, so an error is one entry, not a screenful.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from contextvars import ContextVar
+from datetime import UTC, datetime
+
+request_id: ContextVar[str] = ContextVar("request_id", default="-")
+user_id: ContextVar[str] = ContextVar("user_id", default="-")
+
+# What every LogRecord has; anything else on a record was passed in `extra` and is kept.
+_STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
+
+
+class RequestContextFilter(logging.Filter):
+    def filter(self, record):
+        record.request_id = request_id.get()
+        record.user_id = user_id.get()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record):
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", request_id.get()),
+            "user_id": getattr(record, "user_id", user_id.get()),
+        }
+        for key, value in record.__dict__.items():
+            if key not in _STANDARD and key not in entry and key not in ("request", "server_time"):
+                entry[key] = value if isinstance(value, str | int | float | bool | None) else str(value)
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
