@@ -117,15 +117,17 @@ def enforce_deadline(attempt: Attempt, now=None) -> Attempt:
     return attempt
 
 
-def _locked_open(attempt: Attempt, now) -> Attempt:
-    """Inside a transaction: the attempt's row locked; AttemptClosed when it no longer takes
-    changes. Every writer of an attempt starts here, after enforce_deadline (outside the
-    transaction, so that the refusal's rollback does not undo the finishing)."""
+def _locked_open(attempt: Attempt, now=None):
+    """Inside a transaction: lock the attempt's row and return the time (now, or the clock's
+    once the lock is held); AttemptClosed when it no longer takes changes. Every writer of an
+    attempt starts here, after enforce_deadline (outside the transaction, so that the refusal's
+    rollback does not undo the finishing)."""
     locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    now = now or timezone.now()
     _refresh(attempt, locked)
     if not locked.open(now):
         raise AttemptClosed()
-    return locked
+    return now
 
 
 def _letters_for(question: AttemptQuestion, letters) -> str:
@@ -141,11 +143,12 @@ def _letters_for(question: AttemptQuestion, letters) -> str:
 
 
 def save_answer(attempt: Attempt, question: AttemptQuestion, letters, now=None) -> AttemptQuestion:
-    now = now or timezone.now()
     answer = _letters_for(question, letters)
     enforce_deadline(attempt, now)
     with transaction.atomic():
-        _locked_open(attempt, now)
+        # The time is read once the lock is held, so that answers and the submit are stamped
+        # in the order they happened.
+        now = _locked_open(attempt, now)
         # Re-read under the lock: a practice question checked meanwhile keeps its answer.
         if AttemptQuestion.objects.filter(pk=question.pk, checked=True).exists():
             raise AttemptClosed()
@@ -167,7 +170,6 @@ def check(attempt: Attempt, question: AttemptQuestion, letters, now=None) -> Att
 
 
 def toggle_flag(attempt: Attempt, question: AttemptQuestion, now=None) -> AttemptQuestion:
-    now = now or timezone.now()
     enforce_deadline(attempt, now)
     with transaction.atomic():
         _locked_open(attempt, now)
@@ -187,10 +189,10 @@ def remember_position(attempt: Attempt, position: int):
 
 def finish(attempt: Attempt, now=None, timed_out: bool = False) -> Attempt:
     """Grade every question and close the attempt; a second call changes nothing."""
-    now = now or timezone.now()
     with transaction.atomic():
         # Locked so that a submit and a deadline racing each other grade only once.
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        now = now or timezone.now()
         if locked.finished:
             return _refresh(attempt, locked)
         correct = graded = 0
