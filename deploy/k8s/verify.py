@@ -42,7 +42,8 @@ def manifests() -> list[Path]:
     return [MODEL, *sorted(HERE.glob("*.yaml"))]
 
 
-def expectations(path: Path = EXPECTED) -> list[Expectation]:
+def expectations(path: Path | None = None) -> list[Expectation]:
+    path = path or EXPECTED
     found = []
     for number, raw in enumerate(path.read_text().splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
