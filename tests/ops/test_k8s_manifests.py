@@ -29,6 +29,7 @@ def test_every_probe_gets_the_intended_verdict():
 def test_a_wrong_expectation_is_caught(tmp_path, monkeypatch, capsys):
     spec = importlib.util.spec_from_file_location("verify", K8S / "verify.py")
     verify = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "verify", verify)  # dataclasses look their module up
     spec.loader.exec_module(verify)
     wrong = tmp_path / "reachability.txt"
     wrong.write_text("default/debug trainer/trainer-web-a 8000/TCP allow\n")
