@@ -8,11 +8,14 @@ never the machine's shared PostgreSQL or Redis. Every wait is bounded.
     with Redis(tmp) as redis:            # redis-server without persistence
     with Gunicorn(env, tmp) as app:      # the site, with deploy/gunicorn.conf.py
     with Nginx(tmp, upstreams, ...) as web:   # deploy/nginx/trainer.conf.in, TLS with a new cert
+    Browser(url)                          # cookies and CSRF token of one learner
 """
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
+import re
 import shutil
 import signal
 import socket
@@ -22,6 +25,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -59,14 +63,14 @@ def insecure_tls() -> ssl.SSLContext:
     return context
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 def fetch(url: str, *, data: bytes | None = None, headers: dict | None = None, timeout: float = 10,
           method: str | None = None) -> tuple[int, dict, bytes]:
     """(status, headers, body) without raising on 4xx/5xx, nor following redirects."""
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
     opener = urllib.request.build_opener(NoRedirect, urllib.request.HTTPSHandler(context=insecure_tls()))
     request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
     try:
@@ -296,3 +300,44 @@ class Nginx:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+class Browser:
+    """A learner's browser over plain HTTP(S): its own cookies, the CSRF token from the last page,
+    htmx's headers when asked; redirects are answers, not followed. Enough for the fault tests;
+    the scale test uses locust."""
+
+    TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"|name="csrfmiddlewaretoken" value="([^"]+)"')
+
+    def __init__(self, base: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            NoRedirect, urllib.request.HTTPCookieProcessor(self.jar), urllib.request.HTTPSHandler(context=insecure_tls()))
+        self.token = ""
+
+    def request(self, method: str, path: str, data: dict | None = None, htmx: bool = False,
+                timeout: float = 15) -> tuple[int, dict, str]:
+        headers = {"Referer": self.base + path}
+        if htmx:
+            headers.update({"HX-Request": "true", "HX-Target": "result"})
+        body = None
+        if data is not None:
+            body = urllib.parse.urlencode(data, doseq=True).encode()
+            headers["X-CSRFToken"] = self.token
+        req = urllib.request.Request(self.base + path, data=body, headers=headers, method=method)
+        try:
+            with self.opener.open(req, timeout=timeout) as response:
+                status, head, text = response.status, dict(response.headers), response.read().decode()
+        except urllib.error.HTTPError as error:
+            status, head, text = error.code, dict(error.headers), error.read().decode("utf-8", "replace")
+        found = self.TOKEN.search(text)
+        if found:
+            self.token = found.group(1) or found.group(2)
+        return status, head, text
+
+    def get(self, path: str, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, data: dict, **kwargs):
+        return self.request("POST", path, data, **kwargs)

@@ -251,12 +251,13 @@ LESSONS_DIR = Path(os.environ.get("LESSONS_DIR", BASE_DIR / "lessons"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request": {"()": "trainer.ops.logs.RequestContextFilter"}},
+    "filters": {"request": {"()": "trainer.ops.logs.RequestContextFilter"},
+                "outage": {"()": "trainer.ops.logs.OutageFilter"}},
     "formatters": {
         "json": {"()": "trainer.ops.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s user=%(user_id)s] %(name)s: %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request"],
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request", "outage"],
                              "formatter": os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {

@@ -44,7 +44,8 @@ def csrf_failure(request, reason=""):
 def server_error(request):
     exc = sys.exc_info()[1]
     if isinstance(exc, OUTAGES):
-        return unavailable(request, exc)
+        # Django logs this exception itself; logs.OutageFilter makes that the one line.
+        return unavailable(request, exc, log=False)
     return _page("500.html", 500)
 
 
@@ -52,11 +53,16 @@ def is_outage(exc: BaseException) -> bool:
     return isinstance(exc, OUTAGES)
 
 
-def unavailable(request, exc: BaseException) -> HttpResponse:
+def outage_words(exc: BaseException) -> str:
+    """The exception's name and the first line of its message: what an operator needs to know."""
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0][:200] if text else ''}"
+
+
+def unavailable(request, exc: BaseException, log: bool = True) -> HttpResponse:
     """503 for an outage: one warning line, no traceback (every request during it would repeat it)."""
-    first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    logger.warning("service unavailable: %s: %s", type(exc).__name__, first_line[:200],
-                   extra={"path": request.path})
+    if log:
+        logger.warning("service unavailable: %s", outage_words(exc), extra={"path": request.path})
     response = _page("503.html", 503, {"retry_after": OUTAGE_RETRY_AFTER})
     response["Retry-After"] = str(OUTAGE_RETRY_AFTER)
     return response

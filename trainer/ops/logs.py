@@ -26,6 +26,27 @@ class RequestContextFilter(logging.Filter):
         return True
 
 
+class OutageFilter(logging.Filter):
+    """An outage is a known event, told once per request in one line, not a bug's traceback.
+
+    A view that met it logged "service unavailable" itself (errors.unavailable), so Django's own
+    line about the 503 it returned is dropped; an outage met outside a view (a session saved to a
+    Redis that is gone) reaches Django's handler as an exception, whose line keeps the exception's
+    name and message and loses the traceback."""
+
+    def filter(self, record):
+        from .errors import OUTAGES, outage_words  # errors imports nothing of ours; logs is imported first
+
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, OUTAGES):
+            record.msg, record.args = f"service unavailable: {outage_words(exc)}", ()
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info = record.exc_text = None
+        elif record.name == "django.request" and getattr(record, "status_code", None) == 503:
+            return False
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record):
         entry = {

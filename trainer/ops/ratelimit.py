@@ -22,6 +22,7 @@ from .clientip import client_ip
 from .errors import OUTAGES, too_many
 
 logger = logging.getLogger(__name__)
+_warned_at = 0.0  # when this process last said the limits went unchecked: once a minute is enough
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,10 @@ def wait_for(request, scope: str, now: float | None = None) -> int:
     try:
         over = [key for key, most in counted if _count(key, limit.window) > most]
     except OUTAGES as exc:
-        logger.warning("rate limit not checked: cache unavailable: %s", type(exc).__name__)
+        global _warned_at
+        if now - _warned_at > 60:
+            _warned_at = now
+            logger.warning("rate limits not checked: cache unavailable: %s", type(exc).__name__)
         return 0
     return retry if over else 0
 
