@@ -86,8 +86,7 @@ def too_many(request, message: str, retry_after: int, *, swap: str = "innerHTML"
 
 def locked_out(request, original_response=None, credentials=None):
     """django-axes' answer to a sign-in from a locked-out username or address (the admin's too)."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    logger.warning("sign-in locked out", extra={"path": request.path})
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)  # axes has logged the lockout
     message = (f"Too many failed sign-ins for this username or from your address. "
                f"Try again in {minutes} minutes.")
     return too_many(request, message, int(settings.AXES_COOLOFF_TIME.total_seconds()))
