@@ -11,17 +11,13 @@ from __future__ import annotations
 import logging
 import sys
 
-import redis.exceptions
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-logger = logging.getLogger("trainer.outage")
+from .outages import OUTAGES, outage_words
 
-# A lost or refused connection, to PostgreSQL or to Redis; SQLite's "database is locked" after
-# its busy timeout too. Errors of the query itself (IntegrityError, ProgrammingError) are bugs: 500.
-OUTAGES = (OperationalError, InterfaceError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+logger = logging.getLogger("trainer.outage")
 OUTAGE_RETRY_AFTER = 5  # seconds: a restarting PostgreSQL is usually back within that
 
 
@@ -51,12 +47,6 @@ def server_error(request):
 
 def is_outage(exc: BaseException) -> bool:
     return isinstance(exc, OUTAGES)
-
-
-def outage_words(exc: BaseException) -> str:
-    """The exception's name and the first line of its message: what an operator needs to know."""
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text.splitlines()[0][:200] if text else ''}"
 
 
 def unavailable(request, exc: BaseException, log: bool = True) -> HttpResponse:

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import connections
 from django.http import HttpResponse
 
-from .errors import OUTAGES
+from .outages import OUTAGES
 
 
 def _database() -> str:

@@ -12,6 +12,8 @@ import logging
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
+from .outages import OUTAGES, outage_words
+
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
 user_id: ContextVar[str] = ContextVar("user_id", default="-")
 
@@ -35,8 +37,6 @@ class OutageFilter(logging.Filter):
     name and message and loses the traceback."""
 
     def filter(self, record):
-        from .errors import OUTAGES, outage_words  # errors imports nothing of ours; logs is imported first
-
         exc = record.exc_info[1] if record.exc_info else None
         if isinstance(exc, OUTAGES):
             record.msg, record.args = f"service unavailable: {outage_words(exc)}", ()

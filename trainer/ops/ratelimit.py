@@ -19,7 +19,8 @@ from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 
 from .clientip import client_ip
-from .errors import OUTAGES, too_many
+from .errors import too_many
+from .outages import OUTAGES
 
 logger = logging.getLogger(__name__)
 _warned_at = 0.0  # when this process last said the limits went unchecked: once a minute is enough

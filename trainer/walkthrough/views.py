@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from trainer.catalog.stages import catalog
-from trainer.ops.errors import OUTAGES
+from trainer.ops.outages import OUTAGES
 from trainer.ops.ratelimit import rate_limited
 from trainer.panel.panel import BadRequest, evaluate, explain, parse_cell
 
