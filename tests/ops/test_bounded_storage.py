@@ -28,8 +28,10 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 PADDING = "# " + "x" * 60_000 + "\n"  # a 60 KB answer: within the editor's 64 KiB
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def exercise(tmp_path, settings):
+    """The lab's test exercise alone. Not for the quiz tests: the quiz bank is read once per
+    process, from whatever LESSONS_DIR says then."""
     install(tmp_path, settings)
 
 
@@ -39,7 +41,7 @@ def grade(client, answer):
     return response
 
 
-def test_an_anonymous_learners_lab_work_stays_within_its_budget(settings):
+def test_an_anonymous_learners_lab_work_stays_within_its_budget(exercise, settings):
     client = Client()
     grade(client, SOLUTION)  # a pass first: it must survive the trimming
     for n in range(40):
@@ -62,7 +64,7 @@ def test_other_exercises_lose_their_transcripts_before_the_current_draft(setting
     assert fitted["labs"]["old"]["transcript"] == [] and fitted["labs"]["older"]["transcript"] == []
 
 
-def test_a_signed_in_learner_keeps_the_newest_attempts_and_the_first_pass(alice, settings):
+def test_a_signed_in_learner_keeps_the_newest_attempts_and_the_first_pass(exercise, alice, settings):
     settings.LAB_ATTEMPTS_KEPT = 5
     client = Client()
     client.force_login(alice)
@@ -75,7 +77,7 @@ def test_a_signed_in_learner_keeps_the_newest_attempts_and_the_first_pass(alice,
     assert SLUG in DatabaseStore(alice).passed()
 
 
-def test_the_progress_page_is_paginated(alice):
+def test_the_progress_page_is_paginated(exercise, alice):
     now = timezone.now()
     LabAttempt.objects.bulk_create(
         LabAttempt(user=alice, exercise=SLUG, answer=PADDING, created_at=now - timedelta(minutes=n),
