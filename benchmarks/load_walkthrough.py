@@ -134,12 +134,18 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="load-walkthrough-"))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    # The engine's speed alone: one process's SQLite and cache, no rate limits (one session posts
+    # far faster than a learner types); static files collected as production has them.
     env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "load-benchmark-only", "ALLOWED_HOSTS": "127.0.0.1",
            "SECURE_COOKIES": "0", "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
-           "DJANGO_SETTINGS_MODULE": "trainer.settings"}
+           "DJANGO_SETTINGS_MODULE": "trainer.settings", "ALLOW_SQLITE": "1", "ALLOW_LOCAL_CACHE": "1",
+           "RATE_LIMITS": "0", "STATIC_ROOT": str(workdir / "static")}
     os.environ.update({k: env[k] for k in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_COOKIES",
-                                            "DATABASE_URL")})
+                                            "DATABASE_URL", "ALLOW_SQLITE", "ALLOW_LOCAL_CACHE", "RATE_LIMITS",
+                                            "STATIC_ROOT")})
     subprocess.run([str(VENV_BIN / "python"), "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([str(VENV_BIN / "python"), "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT,
+                   env=env, check=True)
     server = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "trainer.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
          "--access-logfile", "/dev/null", "--error-logfile", str(workdir / "gunicorn.log")],

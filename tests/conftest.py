@@ -1,7 +1,26 @@
 """Personas and clients shared by every test (healthchecks' hc/test.py in spirit)."""
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
+
+
+def pytest_configure(config):
+    # The SQLite test database is a file there (settings.py), so that threads meet real locks.
+    (Path(__file__).resolve().parent.parent / "var").mkdir(exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits(settings):
+    """Every test starts with empty counters and lockouts; rate limits are off unless a test of
+    them turns them on (tests/ops), since other tests post far faster than a learner types."""
+    from django.core.cache import cache
+
+    settings.RATE_LIMITS_ENABLED = False
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -10,3 +10,9 @@ urlpatterns = [
     path("quizzes/", include("trainer.quizzes.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The site's own error pages (404 is Django's view with templates/404.html). /healthz and /readyz
+# are answered by trainer.ops.middleware.HealthCheckMiddleware, before any URL is resolved.
+handler400 = "trainer.ops.errors.bad_request"
+handler403 = "trainer.ops.errors.permission_denied"
+handler500 = "trainer.ops.errors.server_error"

@@ -9,6 +9,11 @@
   var position = history.length;
   var pending = "";
 
+  // Cleared once the command is answered (here, not in an hx-on attribute: the CSP allows no eval).
+  input.form.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.successful) input.form.reset();
+  });
+
   input.form.addEventListener("htmx:beforeRequest", function () {
     var line = input.value.trim();
     if (line && history[history.length - 1] !== line) history.push(line);

@@ -1,4 +1,4 @@
-/* Exam practice: the countdown and the submit confirmation.
+/* Exam practice: the countdown, saving answers (retried when a save fails) and the submit confirmation.
    The countdown only displays the server's remaining time (data-remaining on
    #timer, refreshed by htmx every 15 s); between refreshes it counts down
    locally. At zero it asks the server again, which finishes the attempt and
@@ -52,21 +52,61 @@
   });
   setInterval(tick, 1000);
 
-  // A lost connection must not lose an answer silently: say so, and send it again.
-  document.body.addEventListener("htmx:sendError", function (event) {
-    var form = event.detail.elt;
-    if (!form || form.id !== "answer-form") { return; }
-    var saved = document.getElementById("saved");
-    if (saved) { saved.textContent = "Not saved yet: the connection is lost. Trying again…"; }
-    setTimeout(function () {
+  // An answer is "Saved" only when the server said so. While a save is in flight the line says
+  // "Saving"; a failed save (5xx, 429, a lost connection, a timeout) says "Not saved, retrying" and
+  // sends the form's current choice again, after Retry-After or a growing pause. A 400 (not a
+  // choice) is told, not retried; a 409 (the attempt closed) redirects to the results.
+  var failures = 0;
+  var retryTimer = null;
+
+  function savedLine() { return document.getElementById("saved"); }
+
+  function isAnswerForm(event) {
+    var elt = event.detail && event.detail.elt;
+    return elt && elt.id === "answer-form" ? elt : null;
+  }
+
+  function retryLater(form, retryAfter, why) {
+    failures += 1;
+    var seconds = retryAfter > 0 ? retryAfter : Math.min(30, Math.pow(2, failures));
+    var saved = savedLine();
+    if (saved) {
+      saved.classList.add("not-saved");
+      saved.textContent = "Not saved, retrying in " + seconds + " s… (" + why + ")";
+    }
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(function () {
       if (document.body.contains(form)) { htmx.trigger(form, "change"); }
-    }, 3000);
+    }, seconds * 1000);
+  }
+
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    if (!isAnswerForm(event)) { return; }
+    clearTimeout(retryTimer);
+    var saved = savedLine();
+    if (saved && !saved.classList.contains("not-saved")) { saved.textContent = "Saving…"; }
+  });
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    if (isAnswerForm(event) && event.detail.successful) { failures = 0; }
   });
   document.body.addEventListener("htmx:responseError", function (event) {
-    var saved = document.getElementById("saved");
-    if (saved && event.detail.elt && event.detail.elt.id === "answer-form" && event.detail.xhr.status === 400) {
-      saved.textContent = "Not saved: " + event.detail.xhr.responseText;
+    var form = isAnswerForm(event);
+    if (!form) { return; }
+    var xhr = event.detail.xhr;
+    if (xhr.status === 409) { return; }  // closed: htmx follows HX-Redirect to the results
+    if (xhr.status === 400) {
+      var saved = savedLine();
+      if (saved) { saved.classList.add("not-saved"); saved.textContent = "Not saved: " + xhr.responseText; }
+      return;
     }
+    retryLater(form, parseInt(xhr.getResponseHeader("Retry-After"), 10),
+               xhr.status === 429 ? "too many answers at once" : "the server answered with an error");
+  });
+  ["htmx:sendError", "htmx:timeout"].forEach(function (name) {
+    document.body.addEventListener(name, function (event) {
+      var form = isAnswerForm(event);
+      if (form) { retryLater(form, 0, "the connection is lost"); }
+    });
   });
 
   document.addEventListener("submit", function (event) {

@@ -29,11 +29,15 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    """A page under the site's real Content-Security-Policy: any violation fails the test."""
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
     context.close()
+    assert violations == [], violations
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The practice lab in Debian's chromium: solve an exercise with the editor and the terminal."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.lab.lab_fixtures import SOLUTION, install
 
@@ -69,7 +70,7 @@ def test_clear_reset_and_history_from_the_keyboard(page):
     page.fill("#command", "")
     page.fill("#command", "clear")
     page.press("#command", "Enter")
-    page.wait_for_function("document.querySelectorAll('#scrollback .entry').length === 0")
+    expect(page.locator("#scrollback .entry")).to_have_count(0)
     assert "No resources found" in run(page, "k get netpol -n prod")
     page.fill("#command", "reset")
     page.press("#command", "Enter")

@@ -1,10 +1,12 @@
 """The walkthrough in Debian's chromium: walk the stages, edit, explain, break, and the same without JavaScript."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from trainer.catalog.stages import catalog
 
@@ -59,13 +61,13 @@ def test_typing_a_change_updates_headline_matrix_and_diff(page):
     set_cursor_after(page, "port: 3306")
     page.keyboard.press("Backspace")
     page.keyboard.type("7")
-    page.wait_for_function("document.querySelector('#result .answer').innerText.startsWith('Nothing can')")
+    expect(page.locator("#result .answer")).to_have_text(re.compile(r"^\s*Nothing can"))
     assert cell(page, "prod/api-pod", "prod/db").inner_text() == "✗"
     assert "closed prod/api-pod → prod/db TCP 3306" in page.locator("#diff").inner_text().replace("CLOSED", "closed")
     # And back: the diff now says it opened again.
     page.keyboard.press("Backspace")
     page.keyboard.type("6")
-    page.wait_for_function("document.querySelector('#result .answer').innerText.startsWith('Only prod/api-pod')")
+    expect(page.locator("#result .answer")).to_have_text(re.compile(r"^\s*Only prod/api-pod"))
     assert "prod/api-pod → prod/db TCP 3306" in page.locator("#diff .opened").inner_text()
 
 

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from trainer.ops.ratelimit import rate_limited
+
 from .forms import SignUpForm
 from .signals import learner_signed_in
 
@@ -14,12 +16,13 @@ def _next_url(request):
     return "home"
 
 
+@rate_limited("signup")
 def signup(request):
     if request.method == "POST":
         form = SignUpForm(request.POST)
         if form.is_valid():
             user = form.save()
-            login(request, user)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             learner_signed_in.send(sender=signup, request=request, user=user)
             return redirect(_next_url(request))
     else:

@@ -34,6 +34,8 @@ class Attempt(models.Model):
     score = models.PositiveSmallIntegerField()
     diagnoses = models.JSONField(default=list, blank=True)
     failed_checks = models.JSONField(default=list, blank=True)
+    # Graded after giving up and seeing the model answer: a pass then is not the learner's own.
+    after_solution = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

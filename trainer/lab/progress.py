@@ -2,13 +2,20 @@
 
 Views ask `store_for(request)` and never care which. At sign-up or sign-in the
 session's work moves onto the account (`carry_over`).
+
+Both are bounded: the database keeps the newest LAB_ATTEMPTS_KEPT attempts per
+exercise (and the first pass, so a pass is never forgotten) and the latest answer
+per question; the session keeps at most ANONYMOUS_LAB_BYTES of lab work, trimming
+the oldest attempts first, then other exercises' terminal output, then their drafts.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -21,6 +28,7 @@ MAX_TRANSCRIPT = 30  # entries kept for a page reload
 MAX_KEPT_OUTPUT = 4000  # characters of each output kept for a reload
 MAX_SESSION_ATTEMPTS = 30
 MAX_SESSION_ANSWERS = 200
+ANSWERS_KEPT_PER_QUESTION = 20  # in the database, per learner
 
 
 @dataclass
@@ -47,6 +55,7 @@ class AttemptRecord:
     score: int
     diagnoses: tuple = ()
     failed_checks: tuple = ()
+    after_solution: bool = False  # graded after the model answer was shown: not a pass of one's own
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,33 @@ def _lab_from(data: dict, now: datetime) -> Lab:
     )
 
 
+def _size(data: dict) -> int:
+    return len(json.dumps(data, separators=(",", ":")))
+
+
+def _fit(data: dict, budget: int) -> dict:
+    """The session's lab data trimmed to `budget` characters of JSON, least valuable first:
+    attempts oldest first (keeping each exercise's newest pass), then terminal transcripts and
+    drafts of the other exercises, least recently saved first (`labs` is kept in that order)."""
+    if _size(data) <= budget:
+        return data
+    data = {**data, "attempts": list(data.get("attempts") or []), "labs": dict(data.get("labs") or {})}
+    attempts = data["attempts"]
+    newest_pass = {a.get("exercise"): i for i, a in enumerate(attempts) if isinstance(a, dict) and a.get("passed")}
+    for i in sorted(set(range(len(attempts))) - set(newest_pass.values())):
+        attempts[i] = None
+        if _size(data) <= budget:
+            break
+    data["attempts"] = [a for a in attempts if a is not None]
+    others = list(data["labs"])[:-1]  # the last is the one just saved
+    for field_name, empty in (("transcript", []), ("draft", "")):
+        for exercise in others:
+            if _size(data) <= budget:
+                return data
+            data["labs"][exercise] = {**data["labs"][exercise], field_name: empty}
+    return data
+
+
 class SessionStore:
     def __init__(self, session):
         self.session = session
@@ -76,14 +112,14 @@ class SessionStore:
         return data if isinstance(data, dict) else {}
 
     def _save(self, data: dict):
-        self.session[SESSION_KEY] = data  # reassigned so the session notices
+        self.session[SESSION_KEY] = _fit(data, settings.ANONYMOUS_LAB_BYTES)  # reassigned so the session notices
 
     def lab(self, exercise: str) -> Lab:
         return _lab_from((self._data().get("labs") or {}).get(exercise) or {}, timezone.now())
 
     def save_lab(self, exercise: str, lab: Lab):
         data = self._data()
-        labs = dict(data.get("labs") or {})
+        labs = {k: v for k, v in (data.get("labs") or {}).items() if k != exercise}  # the latest last
         labs[exercise] = {"cluster": lab.cluster.to_json(), "transcript": lab.transcript,
                           "draft": lab.draft, "hints_shown": lab.hints_shown, "gave_up": lab.gave_up}
         self._save({**data, "labs": labs})
@@ -94,7 +130,7 @@ class SessionStore:
         attempts.append({"exercise": record.exercise, "answer": record.answer,
                          "created_at": record.created_at.isoformat(), "passed": record.passed,
                          "score": record.score, "diagnoses": list(record.diagnoses),
-                         "failed_checks": list(record.failed_checks)})
+                         "failed_checks": list(record.failed_checks), "after_solution": record.after_solution})
         self._save({**data, "attempts": attempts[-MAX_SESSION_ATTEMPTS:]})
 
     def attempts(self, exercise: str | None = None) -> list[AttemptRecord]:
@@ -103,15 +139,20 @@ class SessionStore:
             try:
                 record = AttemptRecord(a["exercise"], a["answer"], parse_datetime(a["created_at"]),
                                        bool(a["passed"]), int(a["score"]), tuple(a.get("diagnoses") or ()),
-                                       tuple(a.get("failed_checks") or ()))
+                                       tuple(a.get("failed_checks") or ()), bool(a.get("after_solution")))
             except (KeyError, TypeError, ValueError):
                 continue
             if exercise is None or record.exercise == exercise:
                 found.append(record)
         return sorted(found, key=lambda r: r.created_at, reverse=True)
 
+    def attempt_list(self) -> list[AttemptRecord]:
+        """Every attempt, newest first, for a Paginator."""
+        return self.attempts()
+
     def passed(self) -> set[str]:
-        return {a.exercise for a in self.attempts() if a.passed}
+        """Exercises passed without the model answer having been shown first."""
+        return {a.exercise for a in self.attempts() if a.passed and not a.after_solution}
 
     def add_answer(self, exercise: str, question: str, picked: list[int], correct: bool):
         data = self._data()
@@ -145,31 +186,74 @@ class DatabaseStore:
                       "draft": lab.draft, "hints_shown": lab.hints_shown, "gave_up": lab.gave_up})
 
     def add_attempt(self, record: AttemptRecord):
-        models.Attempt.objects.create(
-            user=self.user, exercise=record.exercise, answer=record.answer,
-            created_at=record.created_at, passed=record.passed, score=record.score,
-            diagnoses=list(record.diagnoses), failed_checks=list(record.failed_checks))
+        with transaction.atomic():
+            models.Attempt.objects.create(
+                user=self.user, exercise=record.exercise, answer=record.answer,
+                created_at=record.created_at, passed=record.passed, score=record.score,
+                diagnoses=list(record.diagnoses), failed_checks=list(record.failed_checks),
+                after_solution=record.after_solution)
+            self._forget_oldest(record.exercise)
+
+    def _forget_oldest(self, exercise: str):
+        """Keep the newest LAB_ATTEMPTS_KEPT attempts of the exercise, and its first own pass."""
+        rows = models.Attempt.objects.filter(user=self.user, exercise=exercise)
+        kept = list(rows.values_list("pk", flat=True)[:settings.LAB_ATTEMPTS_KEPT])
+        if len(kept) < settings.LAB_ATTEMPTS_KEPT:
+            return
+        first_pass = rows.filter(passed=True, after_solution=False).order_by("created_at", "id").first()
+        if first_pass is not None:
+            kept.append(first_pass.pk)
+        rows.exclude(pk__in=kept).delete()
+
+    @staticmethod
+    def _record(r) -> AttemptRecord:
+        return AttemptRecord(r.exercise, r.answer, r.created_at, r.passed, r.score,
+                             tuple(r.diagnoses), tuple(r.failed_checks), r.after_solution)
 
     def attempts(self, exercise: str | None = None) -> list[AttemptRecord]:
         rows = models.Attempt.objects.filter(user=self.user)
         if exercise is not None:
             rows = rows.filter(exercise=exercise)
-        return [AttemptRecord(r.exercise, r.answer, r.created_at, r.passed, r.score,
-                              tuple(r.diagnoses), tuple(r.failed_checks)) for r in rows]
+        return [self._record(r) for r in rows]
+
+    def attempt_list(self) -> _Records:
+        """Every attempt, newest first, read a page at a time by a Paginator."""
+        return _Records(models.Attempt.objects.filter(user=self.user), self._record)
 
     def passed(self) -> set[str]:
-        return set(models.Attempt.objects.filter(user=self.user, passed=True)
+        """Exercises passed without the model answer having been shown first."""
+        return set(models.Attempt.objects.filter(user=self.user, passed=True, after_solution=False)
                    .values_list("exercise", flat=True).distinct())
 
     def add_answer(self, exercise: str, question: str, picked: list[int], correct: bool):
-        models.QuestionAnswer.objects.create(user=self.user, exercise=exercise, question=question,
-                                             picked=picked, correct=correct, created_at=timezone.now())
+        with transaction.atomic():
+            row = models.QuestionAnswer.objects.create(
+                user=self.user, exercise=exercise, question=question, picked=picked, correct=correct,
+                created_at=timezone.now())
+            # The latest answer is the one shown; a short history is kept, not an endless one.
+            rows = models.QuestionAnswer.objects.filter(user=self.user, exercise=exercise, question=question)
+            kept = list(rows.values_list("pk", flat=True)[:ANSWERS_KEPT_PER_QUESTION])
+            if row.pk in kept and len(kept) == ANSWERS_KEPT_PER_QUESTION:
+                rows.exclude(pk__in=kept).delete()
 
     def answers(self, exercise: str) -> dict[str, AnswerRecord]:
         latest = {}
         for row in models.QuestionAnswer.objects.filter(user=self.user, exercise=exercise).order_by("created_at", "id"):
             latest[row.question] = AnswerRecord(row.question, tuple(row.picked), row.correct)
         return latest
+
+
+class _Records:
+    """A queryset seen as AttemptRecords: counted and sliced by the database, converted per page."""
+
+    def __init__(self, rows, convert):
+        self.rows, self.convert = rows, convert
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def __getitem__(self, index: slice) -> list[AttemptRecord]:
+        return [self.convert(r) for r in self.rows[index]]
 
 
 def store_for(request) -> SessionStore | DatabaseStore:

@@ -7,6 +7,7 @@ the whole page.
 
 import logging
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django_htmx.http import reswap, retarget
 from trainer import grading
 from trainer.catalog.exercises import all_exercises, get_exercise
 from trainer.limits import web_limits
+from trainer.ops.ratelimit import rate_limited
 
 from . import terminal
 from .forms import AnswerForm, QuestionForm, TerminalForm
@@ -24,6 +26,7 @@ from .pages import Result, exercise_context, grouped_exercises, scenario_for
 from .progress import AttemptRecord, store_for
 
 PAGE = "lab/exercise.html"
+ATTEMPTS_PER_PAGE = 25
 logger = logging.getLogger(__name__)
 
 
@@ -54,6 +57,7 @@ def exercise(request, slug):
 
 
 @require_POST
+@rate_limited("grade")
 def grade(request, slug):
     exercise = _exercise(slug)
     store = store_for(request)
@@ -76,11 +80,12 @@ def grade(request, slug):
         store.add_attempt(AttemptRecord(
             exercise=slug, answer=text, created_at=timezone.now(), passed=verdict.passed,
             score=verdict.score, diagnoses=tuple(verdict.diagnoses),
-            failed_checks=tuple(c.message for c in verdict.checks if not c.ok)))
+            failed_checks=tuple(c.message for c in verdict.checks if not c.ok), after_solution=lab.gave_up))
     return _page(request, exercise, store, lab, "result", result=Result(verdict), editor_text=text)
 
 
 @require_POST
+@rate_limited("terminal", swap="beforeend")
 def run_command(request, slug):
     exercise = _exercise(slug)
     store = store_for(request)
@@ -135,6 +140,7 @@ def give_up(request, slug):
 
 
 @require_POST
+@rate_limited("answer", into="#notice")
 def question(request, slug, question):
     exercise = _exercise(slug)
     try:
@@ -161,11 +167,13 @@ def question(request, slug, question):
 def progress(request):
     store = store_for(request)
     titles = {e.id: e.title for e in all_exercises()}
+    page = Paginator(store.attempt_list(), ATTEMPTS_PER_PAGE).get_page(request.GET.get("page"))
     attempts = [{"record": a, "title": titles.get(a.exercise, a.exercise), "known": a.exercise in titles}
-                for a in store.attempts()]
+                for a in page.object_list]
     passed = store.passed()
     return render(request, "lab/progress.html", {
         "attempts": attempts,
+        "page": page,
         "groups": grouped_exercises(passed),
         "passed_count": len(passed & set(titles)),
         "total": len(titles),

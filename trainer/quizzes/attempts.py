@@ -3,6 +3,12 @@
 Every operation on an attempt first closes it if its deadline has passed, so an
 expired exam is finished by whichever request comes next, whether or not the
 learner's page is still open.
+
+Whatever changes an attempt takes its row's lock first (select_for_update; on
+SQLite every transaction is IMMEDIATE, which serialises them the same way), so
+an answer and the submit never interleave: an answer either lands before the
+grading, which reads the stored answers once inside the lock, or is refused
+because the attempt is closed. Nothing is stored after submission.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from .composition import SEED_RANGE, Preset, compose
 from .models import Attempt, AttemptQuestion
 
 SESSION_OWNER_KEY = "quiz_owner"
+ATTEMPTS_KEPT = 100  # per learner; starting another deletes the oldest finished ones beyond it
 
 
 class AttemptClosed(Exception):
@@ -76,7 +83,16 @@ def start(owner: dict, preset: Preset, topic: str = "", now=None) -> Attempt:
         AttemptQuestion.objects.bulk_create(
             AttemptQuestion(attempt=attempt, position=i, slug=slug, variant_seed=variant)
             for i, (slug, variant) in enumerate(chosen, start=1))
+        _forget_oldest(owner)
     return attempt
+
+
+def _forget_oldest(owner: dict) -> None:
+    """Keep a learner's history bounded: finished attempts past the newest ATTEMPTS_KEPT go."""
+    mine = Attempt.objects.filter(**owner)
+    kept = list(mine.order_by("-started_at").values_list("pk", flat=True)[:ATTEMPTS_KEPT])
+    if len(kept) == ATTEMPTS_KEPT:
+        mine.filter(submitted_at__isnull=False).exclude(pk__in=kept).delete()
 
 
 # --- the questions as shown -----------------------------------------------------------
@@ -101,11 +117,20 @@ def enforce_deadline(attempt: Attempt, now=None) -> Attempt:
     return attempt
 
 
-def save_answer(attempt: Attempt, question: AttemptQuestion, letters, now=None) -> AttemptQuestion:
+def _locked_open(attempt: Attempt, now=None):
+    """Inside a transaction: lock the attempt's row and return the time (now, or the clock's
+    once the lock is held); AttemptClosed when it no longer takes changes. Every writer of an
+    attempt starts here, after enforce_deadline (outside the transaction, so that the refusal's
+    rollback does not undo the finishing)."""
+    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
     now = now or timezone.now()
-    enforce_deadline(attempt, now)
-    if not attempt.open(now) or question.checked:
+    _refresh(attempt, locked)
+    if not locked.open(now):
         raise AttemptClosed()
+    return now
+
+
+def _letters_for(question: AttemptQuestion, letters) -> str:
     shown = instance_of(question)
     if shown is None:
         raise BadAnswer("this question is no longer in the bank")
@@ -114,14 +139,21 @@ def save_answer(attempt: Attempt, question: AttemptQuestion, letters, now=None) 
         raise BadAnswer("that is not one of the choices")
     if not shown.multiple and len(letters) > 1:
         raise BadAnswer("choose one answer")
-    question.answer = "".join(sorted(letters))
-    question.answered_at = now
-    # Conditional, so an answer racing the attempt's finish cannot land after it.
-    saved = AttemptQuestion.objects.filter(
-        pk=question.pk, checked=False, attempt__submitted_at__isnull=True,
-    ).update(answer=question.answer, answered_at=now)
-    if not saved:
-        raise AttemptClosed()
+    return "".join(sorted(letters))
+
+
+def save_answer(attempt: Attempt, question: AttemptQuestion, letters, now=None) -> AttemptQuestion:
+    answer = _letters_for(question, letters)
+    enforce_deadline(attempt, now)
+    with transaction.atomic():
+        # The time is read once the lock is held, so that answers and the submit are stamped
+        # in the order they happened.
+        now = _locked_open(attempt, now)
+        # Re-read under the lock: a practice question checked meanwhile keeps its answer.
+        if AttemptQuestion.objects.filter(pk=question.pk, checked=True).exists():
+            raise AttemptClosed()
+        AttemptQuestion.objects.filter(pk=question.pk).update(answer=answer, answered_at=now)
+    question.answer, question.answered_at = answer, now
     return question
 
 
@@ -129,26 +161,26 @@ def check(attempt: Attempt, question: AttemptQuestion, letters, now=None) -> Att
     """Practice: save the answer, lock it and grade it, so feedback may be shown."""
     if attempt.is_exam:
         raise BadAnswer("an exam gives no feedback until it is submitted")
-    save_answer(attempt, question, letters, now)
-    shown = instance_of(question)
-    question.checked = True
-    question.correct = shown.grade(question.letters)
-    question.save(update_fields=["checked", "correct"])
+    with transaction.atomic():
+        save_answer(attempt, question, letters, now)
+        question.checked = True
+        question.correct = instance_of(question).grade(question.letters)
+        question.save(update_fields=["checked", "correct"])
     return question
 
 
 def toggle_flag(attempt: Attempt, question: AttemptQuestion, now=None) -> AttemptQuestion:
     enforce_deadline(attempt, now)
-    if not attempt.open(now):
-        raise AttemptClosed()
-    question.flagged = not question.flagged
-    question.save(update_fields=["flagged"])
+    with transaction.atomic():
+        _locked_open(attempt, now)
+        question.flagged = not AttemptQuestion.objects.get(pk=question.pk).flagged
+        question.save(update_fields=["flagged"])
     return question
 
 
 def remember_position(attempt: Attempt, position: int):
     if attempt.last_position != position and not attempt.finished:
-        Attempt.objects.filter(pk=attempt.pk).update(last_position=position)
+        Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(last_position=position)
         attempt.last_position = position
 
 
@@ -157,13 +189,14 @@ def remember_position(attempt: Attempt, position: int):
 
 def finish(attempt: Attempt, now=None, timed_out: bool = False) -> Attempt:
     """Grade every question and close the attempt; a second call changes nothing."""
-    now = now or timezone.now()
     with transaction.atomic():
         # Locked so that a submit and a deadline racing each other grade only once.
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        now = now or timezone.now()
         if locked.finished:
             return _refresh(attempt, locked)
         correct = graded = 0
+        # The stored answers, read once under the lock that every answer takes too.
         questions = list(locked.questions.all())
         for q in questions:
             shown = instance_of(q)

@@ -7,6 +7,8 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from trainer.ops.ratelimit import rate_limited
+
 from . import attempts
 from .composition import presets
 from .forms import AnswerForm, ExamForm, PracticeForm
@@ -59,6 +61,7 @@ def index(request):
 
 
 @require_POST
+@rate_limited("quiz-start")
 def start(request):
     form = (ExamForm if request.POST.get("mode") == "exam" else PracticeForm)(request.POST)
     if not form.is_valid():
@@ -129,6 +132,7 @@ def _submit_choice(request, pk, position, action):
 
 
 @require_POST
+@rate_limited("answer")
 def answer(request, pk, position):
     attempt, current, error = _submit_choice(request, pk, position, attempts.save_answer)
     if error:
@@ -141,6 +145,7 @@ def answer(request, pk, position):
 
 
 @require_POST
+@rate_limited("answer")
 def check(request, pk, position):
     attempt, current, error = _submit_choice(request, pk, position, attempts.check)
     if error:
@@ -151,6 +156,7 @@ def check(request, pk, position):
 
 
 @require_POST
+@rate_limited("answer")
 def flag(request, pk, position):
     attempt = _attempt(request, pk)
     current = _question(attempt, position)

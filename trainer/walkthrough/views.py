@@ -7,6 +7,8 @@ with the message; a request no form could send is a 400.
 
 from __future__ import annotations
 
+import logging
+
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,6 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from trainer.catalog.stages import catalog
+from trainer.ops.outages import OUTAGES
+from trainer.ops.ratelimit import rate_limited
 from trainer.panel.panel import BadRequest, evaluate, explain, parse_cell
 
 from . import progress
@@ -22,6 +26,7 @@ from .forms import read_post
 from .worlds import world_for
 
 STAGE_CONTENT_TYPE = "application/yaml; charset=utf-8"
+logger = logging.getLogger(__name__)
 
 
 def _stage(number: int):
@@ -54,6 +59,7 @@ def stage(request, number: int):
 
 
 @require_POST
+@rate_limited("evaluate")
 def evaluate_view(request, number: int):
     stage = _stage(number)
     try:
@@ -61,7 +67,13 @@ def evaluate_view(request, number: int):
         evaluation = evaluate(world_for(posted.scenario), posted.text, posted.previous or None)
     except BadRequest as exc:
         return _bad(exc)
-    news = _record_work(request, stage, posted, evaluation)
+    try:
+        news = _record_work(request, stage, posted, evaluation)
+    except OUTAGES as exc:
+        # The editor needs no database: answer, and leave a signed-in learner's progress for the
+        # next edit after the database is back (anonymous progress is in the session, on Redis).
+        logger.warning("progress not recorded, database unavailable: %s", type(exc).__name__)
+        news = set()
     if request.htmx:
         return render(request, "walkthrough/evaluated.html",
                       _fragment_context(request, stage, posted.scenario, evaluation, news))
@@ -69,6 +81,7 @@ def evaluate_view(request, number: int):
 
 
 @require_POST
+@rate_limited("evaluate")
 def explain_view(request, number: int):
     """A matrix cell's explanation (the cell's button posts "src>dst>port/protocol")."""
     stage = _stage(number)
@@ -82,6 +95,7 @@ def explain_view(request, number: int):
 
 
 @require_POST
+@rate_limited("evaluate")
 def probe_view(request, number: int):
     stage = _stage(number)
     try:
