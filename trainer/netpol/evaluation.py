@@ -209,7 +209,9 @@ class Analyzer:
         self.rules = RuleBook(self.compiled)
         self._by_ip = {}
         self._memo: dict[tuple, bool] = {}
-        self._sides: dict[tuple, tuple[bool, str]] = {}  # explain()'s words per kinds
+        self._sides: dict[tuple, tuple[bool, str]] = {}  # a side's words per kinds of its ends
+        self._isolated: dict[tuple, str] = {}
+        self._port_reasons: dict[tuple, tuple] = {}
         self._kinds: dict[str, tuple] = {}
         self._ip_keys: dict[str, tuple] = {}
         self._peer_reasons: dict[tuple, tuple] = {}
@@ -305,10 +307,7 @@ class Analyzer:
         found = self._sides.get(key)
         if found is not None:
             return found
-        by = ", ".join(p.key for p in policies[:NAMED_POLICIES])
-        if len(policies) > NAMED_POLICIES:
-            by += f" and {len(policies) - NAMED_POLICIES} more"
-        who = f"{direction} {word} {SUBJECT}: isolated by {by}"
+        who = self._isolated_words(direction, subject_kind[0], policies)
         policies, rule, tried = self._decide(direction, subject, peer, port, protocol)
         dst = subject if direction == "Ingress" else peer
         dst_pod = dst if type(dst) is Pod else None
@@ -321,6 +320,18 @@ class Analyzer:
             miss = self._nearest_miss(direction, policies, tried, peer, port, protocol, dst_pod, peer_kind)
             found = False, f"{who}; no rule allows it. Nearest: {miss.template}."
         self._sides[key] = found
+        return found
+
+    def _isolated_words(self, direction, group, policies) -> str:
+        """ "Ingress to <subject>: isolated by a, b", once per group."""
+        key = (direction, group)
+        found = self._isolated.get(key)
+        if found is None:
+            by = ", ".join(p.key for p in policies[:NAMED_POLICIES])
+            if len(policies) > NAMED_POLICIES:  # a namespace of thousands: name a few
+                by += f" and {len(policies) - NAMED_POLICIES} more"
+            word = "from" if direction == "Egress" else "to"
+            found = self._isolated[key] = f"{direction} {word} {SUBJECT}: isolated by {by}"
         return found
 
     def allowed(self, src, dst, port: int, protocol: str = "TCP") -> bool:
@@ -455,7 +466,11 @@ class Analyzer:
             reasons.append(text)
             lines.append(line)
         if best_failures[0] - best_failures[1]:
-            text, line = best.port_reason(port, protocol, dst_pod)
+            key = (id(best), port, protocol, self._kind(dst_pod) if dst_pod is not None else None)
+            found = self._port_reasons.get(key)
+            if found is None:  # the same words for every destination of a kind
+                found = self._port_reasons[key] = best.port_reason(port, protocol, dst_pod)
+            text, line = found
             reasons.append(text)
             lines.append(line)
         return Miss(best.policy, best.index, "", tuple(n for n in lines if n),

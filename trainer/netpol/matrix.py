@@ -66,6 +66,7 @@ class Matrix:
             Group((h,)) for h in hosts)
         self.pod_group_count = len(compiled.members)
         self.ports = tuple(ports) if ports is not None else declared_ports(analyzer.cluster)
+        self._named: dict[tuple[str, str], dict[int, int]] = {}
         self._rows = {port: self._rows_for(port) for port in self.ports}
 
     # --- computing --------------------------------------------------------------
@@ -131,10 +132,21 @@ class Matrix:
         if not rule.ports or any(p.admits_any_destination(number, protocol) for p in rule.ports):
             return self.analyzer.compiled.all_groups | all_ext
         mask = 0
-        for g, rep in enumerate(reps):  # named ports resolve on each destination
-            if rule.admits_port(number, protocol, rep):
-                mask |= 1 << g
+        for p in rule.ports:  # named ports resolve on each destination group
+            if isinstance(p.port.port, str) and p.port.protocol == protocol:
+                mask |= self._named_port_groups(p.port.port, protocol, reps).get(number, 0)
         return mask
+
+    def _named_port_groups(self, name: str, protocol: str, reps) -> dict[int, int]:
+        """number -> the groups whose pods give that number to the named port, once per name."""
+        found = self._named.get((name, protocol))
+        if found is None:
+            found = self._named[(name, protocol)] = {}
+            for g, rep in enumerate(reps):
+                number = rep.named_port(name, protocol)
+                if number is not None:
+                    found[number] = found.get(number, 0) | 1 << g
+        return found
 
     # --- reading ----------------------------------------------------------------
 
