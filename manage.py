@@ -9,10 +9,10 @@ def main():
         # The engine's command needs no database, apps or templates, so it runs without
         # Django's start-up (0.3 s of a 0.4 s run); trainer/tools has the same command for
         # call_command and django-admin.
-        from trainer.limits import cli_limits
+        from trainer.limits import limits
         from trainer.netpol.cli import main as netpol
 
-        sys.exit(netpol(sys.argv[2:], cli_limits()))
+        sys.exit(netpol(sys.argv[2:], limits().cli))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trainer.settings")
     from django.core.management import execute_from_command_line
 

@@ -1,38 +1,43 @@
-"""The engine's input limits, from the environment (documented in the README).
+"""Every input limit the site applies, read from the environment once per process.
 
-No Django here: `manage.py netpol` reads them before Django starts. Read once
-per process, as settings are.
+One object: `limits().web` for YAML a learner types (the editors, lab answers, the
+terminal's `kubectl apply -f -`), `.cli` for files the command line reads, and
+`.content` for lessons/ (written by us, larger). The engine keeps its own defaults
+(trainer/netpol/loading.py) and is handed these. No Django here: `manage.py netpol`
+reads them before Django starts. The variables are documented in the README.
 """
 
-import os
+from dataclasses import dataclass
 from functools import cache
 
+from trainer.env import env_int
 from trainer.netpol.loading import CLI_LIMITS, WEB_LIMITS, Limits
 
+CONTENT = Limits(max_bytes=1024 * 1024, max_nodes=200_000)
 
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    return int(value) if value else default
+
+@dataclass(frozen=True)
+class SiteLimits:
+    web: Limits
+    cli: Limits
+    content: Limits
 
 
 def _from_env(base: Limits, bytes_var: str, nodes_var: str) -> Limits:
     return Limits(
-        max_bytes=_env_int(bytes_var, base.max_bytes),
-        max_depth=_env_int("NETPOL_MAX_DEPTH", base.max_depth),
-        max_aliases=_env_int("NETPOL_MAX_ALIASES", base.max_aliases),
-        max_nodes=_env_int(nodes_var, base.max_nodes),
+        max_bytes=env_int(bytes_var, base.max_bytes),
+        max_depth=env_int("NETPOL_MAX_DEPTH", base.max_depth),
+        max_aliases=env_int("NETPOL_MAX_ALIASES", base.max_aliases),
+        max_nodes=env_int(nodes_var, base.max_nodes),
         max_documents=base.max_documents,
         max_objects=base.max_objects,
     )
 
 
 @cache
-def web_limits() -> Limits:
-    """For YAML a learner types in the browser."""
-    return _from_env(WEB_LIMITS, "NETPOL_WEB_MAX_BYTES", "NETPOL_MAX_NODES")
-
-
-@cache
-def cli_limits() -> Limits:
-    """For whole clusters read by the command line (kubectl get -A -o yaml)."""
-    return _from_env(CLI_LIMITS, "NETPOL_CLI_MAX_BYTES", "NETPOL_CLI_MAX_NODES")
+def limits() -> SiteLimits:
+    return SiteLimits(
+        web=_from_env(WEB_LIMITS, "NETPOL_WEB_MAX_BYTES", "NETPOL_MAX_NODES"),
+        cli=_from_env(CLI_LIMITS, "NETPOL_CLI_MAX_BYTES", "NETPOL_CLI_MAX_NODES"),
+        content=CONTENT,
+    )

@@ -15,19 +15,9 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from trainer.env import env_bool, env_int
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name, default):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in ("1", "true", "yes", "on")
-
-
-def env_int(name, default):
-    value = os.environ.get(name, "")
-    return int(value) if value.strip() else default
 
 
 DEBUG = env_bool("DEBUG", True)

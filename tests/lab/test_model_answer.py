@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from trainer.lab.models import Attempt
+from trainer.lab.models import Submission
 from trainer.lab.progress import DatabaseStore, SessionStore
 
 from .lab_fixtures import SOLUTION, install
@@ -41,13 +41,13 @@ def test_a_pass_after_giving_up_is_recorded_as_such(alice, signed_in):
     assert "Passed after the model answer" in progress and "0 of 1 exercises passed" in progress
     assert '<span class="tag yes">Passed</span>' not in client.get(reverse("lab:index")).content.decode()
     if signed_in:
-        assert Attempt.objects.get(user=alice).after_solution
+        assert Submission.objects.get(user=alice).after_solution
 
 
 def test_a_pass_of_ones_own_is_an_ordinary_pass(alice):
     client = learner(alice, True)
     client.post(reverse("lab:grade", args=[SLUG]), {"answer": SOLUTION}, **HTMX)
-    assert not Attempt.objects.get(user=alice).after_solution
+    assert not Submission.objects.get(user=alice).after_solution
     assert "1 of 1 exercises passed" in client.get(reverse("lab:progress")).content.decode()
 
 
@@ -57,4 +57,4 @@ def test_signing_up_keeps_the_mark(django_user_model):
     client.post(reverse("lab:grade", args=[SLUG]), {"answer": SOLUTION}, **HTMX)
     client.post(reverse("accounts:signup"), {"username": "newbie", "email": "n@example.org",
                                              "password1": "a-long-password-42", "password2": "a-long-password-42"})
-    assert Attempt.objects.get(user__username="newbie").after_solution
+    assert Submission.objects.get(user__username="newbie").after_solution

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from trainer.catalog.exercises import all_exercises, get_exercise
-from trainer.lab.models import Attempt, LabState, QuestionAnswer
+from trainer.lab.models import LabState, QuestionAnswer, Submission
 
 from .lab_fixtures import SOLUTION, STARTER, install
 
@@ -118,7 +118,7 @@ def test_yaml_errors_are_messages_with_lines_not_attempts(client, exercise, alic
     assert '<span class="line-ref">line 5</span>' in fragment
     assert grade(client, "   ").content.decode().count("Write your NetworkPolicy in the editor first.") == 1
     assert "longer than 64 KiB" in grade(client, "#" * 70_000).content.decode()
-    assert not Attempt.objects.exists()
+    assert not Submission.objects.exists()
 
 
 def test_hostile_yaml_gets_a_message(client, exercise):
@@ -144,7 +144,7 @@ def test_signed_in_attempts_are_stored_with_the_diagnosis(client, exercise, alic
     login(client, alice)
     grade(client, STARTER)
     grade(client, SOLUTION)
-    first, second = Attempt.objects.filter(user=alice).order_by("created_at", "id")
+    first, second = Submission.objects.filter(user=alice).order_by("created_at", "id")
     assert (first.exercise, first.passed, second.passed, second.score) == (SLUG, False, True, 100)
     assert first.answer == STARTER and first.failed_checks
     assert LabState.objects.get(user=alice, exercise=SLUG).draft == SOLUTION
@@ -303,10 +303,10 @@ def test_signing_in_moves_the_sessions_work_onto_the_account(client, exercise, a
     client.post(url("question", SLUG, "policies-in-prod"), {"picked": "1"})
     response = client.post(reverse("accounts:login"), {"username": "alice", "password": "alice-password-1"})
     assert response.status_code == 302
-    attempt = Attempt.objects.get(user=alice)
+    attempt = Submission.objects.get(user=alice)
     assert attempt.answer == STARTER and not attempt.passed
     lab = LabState.objects.get(user=alice, exercise=SLUG)
-    assert lab.hints_shown == 1 and lab.cluster["deleted"] == ["prod/web-policy"]
+    assert lab.hints_shown == 1 and lab.changes["deleted"] == ["prod/web-policy"]
     assert QuestionAnswer.objects.get(user=alice).correct
     assert "lab" not in client.session
     assert "No resources found" in command(client, "kubectl get netpol -n prod")

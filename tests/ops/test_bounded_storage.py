@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.lab.lab_fixtures import SOLUTION, STARTER, install
-from trainer.lab.models import Attempt as LabAttempt
+from trainer.lab.models import Submission
 from trainer.lab.progress import DatabaseStore
 from trainer.quizzes import attempts
 from trainer.quizzes.composition import Preset
@@ -69,18 +69,18 @@ def test_a_signed_in_learner_keeps_the_newest_attempts_and_the_first_pass(exerci
     client = Client()
     client.force_login(alice)
     grade(client, SOLUTION)
-    first_pass = LabAttempt.objects.get(user=alice)
+    first_pass = Submission.objects.get(user=alice)
     for n in range(12):
         grade(client, STARTER + f"# {n}\n")
-    kept = LabAttempt.objects.filter(user=alice)
+    kept = Submission.objects.filter(user=alice)
     assert kept.count() == 6 and first_pass in kept
     assert SLUG in DatabaseStore(alice).passed()
 
 
 def test_the_progress_page_is_paginated(exercise, alice):
     now = timezone.now()
-    LabAttempt.objects.bulk_create(
-        LabAttempt(user=alice, exercise=SLUG, answer=PADDING, created_at=now - timedelta(minutes=n),
+    Submission.objects.bulk_create(
+        Submission(user=alice, exercise=SLUG, answer=PADDING, created_at=now - timedelta(minutes=n),
                    passed=False, score=10) for n in range(400))
     client = Client()
     client.force_login(alice)
@@ -113,7 +113,7 @@ def test_the_clean_up_removes_expired_sessions_and_abandoned_anonymous_attempts(
     old = attempts.start({"user": None, "owner_token": "gone"}, preset, now=now - timedelta(days=30))
     recent = attempts.start({"user": None, "owner_token": "here"}, preset)
     mine = attempts.start({"user": alice}, preset, now=now - timedelta(days=30))
-    LabAttempt.objects.bulk_create(LabAttempt(user=alice, exercise=SLUG, answer="a", created_at=now, passed=False,
+    Submission.objects.bulk_create(Submission(user=alice, exercise=SLUG, answer="a", created_at=now, passed=False,
                                               score=0) for _ in range(10))
     from io import StringIO
 
@@ -122,5 +122,5 @@ def test_the_clean_up_removes_expired_sessions_and_abandoned_anonymous_attempts(
     assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
     assert not QuizAttempt.objects.filter(pk=old.pk).exists()
     assert QuizAttempt.objects.filter(pk__in=[recent.pk, mine.pk]).count() == 2
-    assert LabAttempt.objects.filter(user=alice).count() == 4
+    assert Submission.objects.filter(user=alice).count() == 4
     assert "abandoned anonymous quiz attempts deleted: 1" in out.getvalue()

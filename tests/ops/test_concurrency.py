@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from trainer.catalog.exercises import all_exercises
-from trainer.lab.models import Attempt as LabAttempt
+from trainer.lab.models import Submission
 from trainer.quizzes import attempts
 from trainer.quizzes.composition import Preset
 from trainer.quizzes.models import Attempt, AttemptQuestion
@@ -132,7 +132,7 @@ def test_twenty_learners_at_once_get_no_500_and_lose_nothing():
         assert attempt.finished
         for pk, letter in r["acknowledged"].items():
             assert AttemptQuestion.objects.get(pk=pk).answer == letter
-    assert LabAttempt.objects.count() == 0  # anonymous: the graded attempts live in each session
+    assert Submission.objects.count() == 0  # anonymous: the graded attempts live in each session
 
 
 def test_the_sqlite_settings_let_writers_wait_instead_of_failing():

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from trainer.catalog.exercises import all_exercises
-from trainer.lab.models import Attempt, LabState
+from trainer.lab.models import LabState, Submission
 
 from .hostile import ACCEPTED, REFUSED, echo_bait
 
@@ -127,7 +127,7 @@ def test_every_post_needs_the_csrf_token(csrf_client, path, htmx):
             "cell": "prod/web>prod/db>3306/TCP", "username": "u", "password": "p"}
     response = csrf_client.post(path, data, **(HTMX if htmx else {}))
     assert response.status_code == 403
-    assert Attempt.objects.count() == 0 and LabState.objects.count() == 0
+    assert Submission.objects.count() == 0 and LabState.objects.count() == 0
 
 
 def test_a_token_from_the_page_is_accepted(csrf_client):
@@ -309,7 +309,7 @@ def test_hostile_yaml_in_the_lab_is_a_message_not_an_attempt(web, alice, name, d
     assert response.status_code == 200
     assert "cannot be applied" in body(response) or "Null characters are not allowed" in body(response)
     no_raw_script(response)
-    assert Attempt.objects.count() == 0
+    assert Submission.objects.count() == 0
 
 
 @pytest.mark.parametrize("name, data, forbidden", echo_bait(20_000), ids=[b[0] for b in echo_bait(1)])
@@ -341,7 +341,7 @@ def test_odd_answers_get_a_message(web, alice, form):
         response = web.post(lab("grade"), form, **headers)
         assert response.status_code == 200
         assert 'class="panel-title bad"' in body(response)
-    assert Attempt.objects.count() == 0
+    assert Submission.objects.count() == 0
 
 
 COMMANDS = [

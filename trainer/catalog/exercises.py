@@ -34,11 +34,12 @@ from pathlib import Path
 from trainer.grading import Reference
 from trainer.grading.addresses import smallest_network
 from trainer.grading.audit import exercise_problems
+from trainer.limits import limits
 from trainer.netpol.build import load_cluster, load_policies
 from trainer.netpol.objects import Cluster, IPBlock
 from trainer.netpol.problems import InputError
 
-from .fields import CONTENT_LIMITS, FieldReader, kind_name, problem_text
+from .fields import FieldReader, kind_name, problem_text
 from .probes import Probe, read_probe
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -58,7 +59,7 @@ POLICY_TYPE_CHOICES = {("Ingress",): "Ingress", ("Egress",): "Egress",
 
 
 @dataclass(frozen=True)
-class Requirement:
+class RequiredPolicy:
     kind: str
     namespace: str
     name: str
@@ -103,7 +104,7 @@ class Exercise:
     solution: str
     expect: tuple[Probe, ...]
     externals: tuple[str, ...]
-    require: tuple[Requirement, ...]
+    require: tuple[RequiredPolicy, ...]
     hints: tuple[str, ...]
     questions: tuple[Question, ...]
     stage: int | None
@@ -114,18 +115,18 @@ class Exercise:
     @cached_property
     def cluster(self) -> Cluster:
         """The cluster the exercise starts from (validated when the file was loaded)."""
-        return load_cluster([(self.cluster_text, f"{self.id}:cluster")], CONTENT_LIMITS)
+        return load_cluster([(self.cluster_text, f"{self.id}:cluster")], limits().content)
 
     @cached_property
     def solution_policies(self) -> Cluster:
-        return load_policies(self.solution, f"{self.id}:solution", CONTENT_LIMITS)
+        return load_policies(self.solution, f"{self.id}:solution", limits().content)
 
     @cached_property
     def references(self) -> tuple[Reference, ...]:
         """What the grader compares with: the solution, then each accepted answer."""
         if not self.solution.strip():
             return ()
-        others = tuple(Reference(load_policies(a.solution, f"{self.id}:accepted[{i}]", CONTENT_LIMITS),
+        others = tuple(Reference(load_policies(a.solution, f"{self.id}:accepted[{i}]", limits().content),
                                  a.note) for i, a in enumerate(self.accepted))
         return (Reference(self.solution_policies),) + others
 
@@ -183,7 +184,7 @@ def load_exercise_file(path) -> Exercise:
     task = r.field(data, ("task",), str)
     cluster_text = r.field(data, ("cluster",), str)
     try:
-        cluster = load_cluster([(cluster_text, "cluster")], CONTENT_LIMITS)
+        cluster = load_cluster([(cluster_text, "cluster")], limits().content)
     except InputError as exc:
         r.fail_embedded(("cluster",), exc)
     if not cluster.pods:
@@ -256,7 +257,7 @@ def _accepted(r: _Reader, path: tuple, item: dict) -> Accepted:
 
 def _check_answer_text(r: _Reader, path: tuple, text: str):
     try:
-        answer = load_policies(text, str(path[0]), CONTENT_LIMITS)
+        answer = load_policies(text, str(path[0]), limits().content)
     except InputError as exc:
         r.fail_embedded(path, exc)
     others = [p for p in answer.ignored] + [f"Pod {p.key}" for p in answer.pods]
@@ -280,13 +281,13 @@ def _externals(r: _Reader, data: dict, cluster: Cluster, pod_network: IPBlock | 
         yield str(ip)
 
 
-def _requirement(r: _Reader, path: tuple, item: dict) -> Requirement:
+def _requirement(r: _Reader, path: tuple, item: dict) -> RequiredPolicy:
     kind = item.get("kind", "NetworkPolicy")
     if kind != "NetworkPolicy":
         r.fail(path + ("kind",), "only NetworkPolicy can be required")
     name = r.field(item, path + ("name",), str)
     namespace = r.field(item, path + ("namespace",), str, required=False) or "default"
-    return Requirement(kind, namespace, name)
+    return RequiredPolicy(kind, namespace, name)
 
 
 def _question(r: _Reader, path: tuple, item: dict, cluster: Cluster, check_end) -> Question:

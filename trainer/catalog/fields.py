@@ -1,7 +1,7 @@
 """Reading one content file, and typed access to its fields, each problem with its line.
 
 Every lesson, exercise and quiz file is read the same way: with the engine's
-loader (trainer.netpol.loading.parse_yaml) under CONTENT_LIMITS, which keeps the
+loader (trainer.netpol.loading.parse_yaml) under the content limits (trainer/limits.py), which keeps the
 line of every field. Each problem becomes one line of the form
 "lessons/stages/stage-3.yaml:27: claims.guide.probes[0].port: must be a number, not text".
 A FieldReader collects them, so that one run of `manage.py check` lists them all;
@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from trainer.netpol.loading import Limits, parse_yaml
+from trainer.limits import limits
+from trainer.netpol.loading import parse_yaml
 from trainer.netpol.objects import PROTOCOLS
 from trainer.netpol.problems import InputError, Problem, format_path
 
 # Our own content, trusted more than a learner's input, but read the same safe way: generous
 # limits, the same scalars as kubectl, refused tags, and the line of every field.
-CONTENT_LIMITS = Limits(max_bytes=1024 * 1024, max_nodes=200_000)
 _BLOCK_SCALAR = re.compile(r"[^#]*:\s*[|>][-+0-9]*\s*(#.*)?")
 
 _KIND_NAMES = {str: "text", int: "a number", list: "a list", dict: "a mapping", bool: "true or false"}
@@ -67,7 +67,7 @@ class FieldReader:
             return reader, None
         try:
             # Bytes, not text: the engine names the line of a byte that is not UTF-8.
-            docs = [d for d in parse_yaml(raw, name, CONTENT_LIMITS) if d[0] is not None]
+            docs = [d for d in parse_yaml(raw, name, limits().content) if d[0] is not None]
         except InputError as exc:
             for problem in exc.problems:
                 reader.fail((), problem.message, problem.line)

@@ -15,12 +15,12 @@ import string
 from dataclasses import dataclass
 from functools import lru_cache
 
+from trainer.limits import limits
 from trainer.netpol.build import load_cluster
 from trainer.netpol.evaluation import Analyzer
 from trainer.netpol.objects import NAMESPACE_NAME_LABEL, Cluster, Pod
 from trainer.netpol.problems import InputError
 
-from .fields import CONTENT_LIMITS
 from .probes import Probe
 from .quiz import Bank, ChoiceSpec, QuestionSpec, bank, expand
 
@@ -215,7 +215,7 @@ def sources_of(spec: QuestionSpec, current: Bank, extra: str = "") -> list[tuple
 def load(spec: QuestionSpec, current: Bank, extra: str = "") -> Cluster:
     """The question's cluster with its policies (and `extra` YAML) applied."""
     try:
-        return load_cluster(sources_of(spec, current, extra), CONTENT_LIMITS)
+        return load_cluster(sources_of(spec, current, extra), limits().content)
     except InputError as exc:
         raise VariantError(f"{spec.slug}: the cluster does not load: {exc}") from None
 

@@ -17,11 +17,12 @@ from pathlib import Path
 
 from django.conf import settings
 
+from trainer.limits import limits
 from trainer.netpol.build import load_cluster, load_policies
 from trainer.netpol.objects import Cluster
 from trainer.netpol.problems import InputError, format_path
 
-from .fields import CONTENT_LIMITS, FieldReader, kind_name
+from .fields import FieldReader, kind_name
 from .probes import Probe, parse_port, read_probe
 
 STAGE_COUNT = 6
@@ -218,7 +219,7 @@ def _cluster(path: Path, name: str, at: tuple, reader: FieldReader) -> Cluster |
         reader.fail(at, f"{name} cannot be read ({reason})")
         return None
     try:
-        return load_cluster([(text, name)], CONTENT_LIMITS)
+        return load_cluster([(text, name)], limits().content)
     except InputError as exc:
         # The engine's problems already name the cluster file and line; say which scenario uses it.
         reader.problems += [f"{problem} (the cluster of scenario {format_path(at[:-1])} in {reader.name})"
@@ -265,7 +266,7 @@ def _load_stage(path: Path, number: int, scenarios: list[Scenario], complete: bo
     if text is not None:
         try:
             namespace = scenarios[0].apply_namespace if scenarios else "default"
-            load_policies(text, source=path.name, limits=CONTENT_LIMITS, namespace=namespace)
+            load_policies(text, source=path.name, limits=limits().content, namespace=namespace)
         except InputError as exc:
             reader.fail_embedded(("yaml",), exc)
     claims = _claims(reader.field(data, ("claims",), dict), scenarios, complete, reader)

@@ -1,9 +1,9 @@
 from django.contrib import admin
 
-from .models import Attempt, LabState, QuestionAnswer
+from .models import LabState, QuestionAnswer, Submission
 
 
-@admin.register(Attempt)
+@admin.register(Submission)
 class AttemptAdmin(admin.ModelAdmin):
     list_display = ("user", "exercise", "created_at", "passed", "score")
     list_filter = ("passed", "exercise")

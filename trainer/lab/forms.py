@@ -2,11 +2,10 @@
 
 from django import forms
 
-from trainer.limits import web_limits
+from trainer.limits import limits
+from trainer.terminal.shell import MAX_LINE
 
-from .terminal.shell import MAX_LINE
-
-WEB_LIMITS = web_limits()  # read once at start-up, as settings are
+WEB_LIMITS = limits().web  # read once at start-up, as settings are
 
 
 class AnswerForm(forms.Form):

@@ -9,7 +9,7 @@ class LabState(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lab_states")
     exercise = models.SlugField(max_length=64)
-    cluster = models.JSONField(default=dict, blank=True)  # terminal.LabState.to_json()
+    changes = models.JSONField(default=dict, blank=True)  # terminal.Changes.to_json()
     transcript = models.JSONField(default=list, blank=True)  # recent [command, output] pairs
     draft = models.TextField(blank=True)  # the editor's text at the last grade or apply
     hints_shown = models.PositiveSmallIntegerField(default=0)
@@ -23,10 +23,10 @@ class LabState(models.Model):
         return f"{self.user} on {self.exercise}"
 
 
-class Attempt(models.Model):
+class Submission(models.Model):
     """One graded answer: what was submitted, when, and the verdict."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lab_attempts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lab_submissions")
     exercise = models.SlugField(max_length=64)
     answer = models.TextField()
     created_at = models.DateTimeField()

@@ -9,20 +9,20 @@ from django.urls import reverse
 
 from trainer.catalog import stages
 from trainer.catalog.exercises import all_exercises
+from trainer.limits import limits
 from trainer.netpol.problems import Problem
-
-from .terminal import Scenario
-from .terminal.selectors import format_labels, format_selector
+from trainer.terminal import Baseline
+from trainer.terminal.selectors import format_labels, format_selector
 
 LAB_GROUP = "Lab tasks"
 MAX_PROBLEMS_SHOWN = 50
 
 
 @lru_cache(maxsize=64)
-def scenario_for(exercise) -> Scenario:
+def baseline_for(exercise) -> Baseline:
     """The terminal's starting point for an exercise, built once per process."""
-    return Scenario.from_text(exercise.cluster_text, f"{exercise.id}:cluster",
-                              exercise.externals, cluster=exercise.cluster)
+    return Baseline.from_text(exercise.cluster_text, f"{exercise.id}:cluster", exercise.externals,
+                              limits=limits().content, cluster=exercise.cluster)
 
 
 def _stage_title(number: int) -> str:

@@ -20,8 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from trainer.terminal import Changes
+
 from . import models
-from .terminal import LabState as Cluster
 
 SESSION_KEY = "lab"
 MAX_TRANSCRIPT = 30  # entries kept for a page reload
@@ -35,7 +36,7 @@ ANSWERS_KEPT_PER_QUESTION = 20  # in the database, per learner
 class Lab:
     """One learner's lab on one exercise."""
 
-    cluster: Cluster
+    changes: Changes  # what the learner did to the exercise's cluster in the terminal
     transcript: list = field(default_factory=list)  # [[command, output], ...]
     draft: str = ""
     hints_shown: int = 0
@@ -47,7 +48,7 @@ class Lab:
 
 
 @dataclass(frozen=True)
-class AttemptRecord:
+class SubmissionRecord:
     exercise: str
     answer: str
     created_at: datetime
@@ -68,7 +69,8 @@ class AnswerRecord:
 def _lab_from(data: dict, now: datetime) -> Lab:
     transcript = [[str(c), str(o)] for c, o in data.get("transcript") or [] if isinstance(c, str)]
     return Lab(
-        cluster=Cluster.from_json(data.get("cluster"), now),
+        # Sessions written before the rename keep the changes under "cluster".
+        changes=Changes.from_json(data.get("changes", data.get("cluster")), now),
         transcript=transcript[-MAX_TRANSCRIPT:],
         draft=str(data.get("draft") or ""),
         hints_shown=int(data.get("hints_shown") or 0),
@@ -120,11 +122,11 @@ class SessionStore:
     def save_lab(self, exercise: str, lab: Lab):
         data = self._data()
         labs = {k: v for k, v in (data.get("labs") or {}).items() if k != exercise}  # the latest last
-        labs[exercise] = {"cluster": lab.cluster.to_json(), "transcript": lab.transcript,
+        labs[exercise] = {"changes": lab.changes.to_json(), "transcript": lab.transcript,
                           "draft": lab.draft, "hints_shown": lab.hints_shown, "gave_up": lab.gave_up}
         self._save({**data, "labs": labs})
 
-    def add_attempt(self, record: AttemptRecord):
+    def add_attempt(self, record: SubmissionRecord):
         data = self._data()
         attempts = list(data.get("attempts") or [])
         attempts.append({"exercise": record.exercise, "answer": record.answer,
@@ -133,11 +135,11 @@ class SessionStore:
                          "failed_checks": list(record.failed_checks), "after_solution": record.after_solution})
         self._save({**data, "attempts": attempts[-MAX_SESSION_ATTEMPTS:]})
 
-    def attempts(self, exercise: str | None = None) -> list[AttemptRecord]:
+    def attempts(self, exercise: str | None = None) -> list[SubmissionRecord]:
         found = []
         for a in self._data().get("attempts") or []:
             try:
-                record = AttemptRecord(a["exercise"], a["answer"], parse_datetime(a["created_at"]),
+                record = SubmissionRecord(a["exercise"], a["answer"], parse_datetime(a["created_at"]),
                                        bool(a["passed"]), int(a["score"]), tuple(a.get("diagnoses") or ()),
                                        tuple(a.get("failed_checks") or ()), bool(a.get("after_solution")))
             except (KeyError, TypeError, ValueError):
@@ -146,7 +148,7 @@ class SessionStore:
                 found.append(record)
         return sorted(found, key=lambda r: r.created_at, reverse=True)
 
-    def attempt_list(self) -> list[AttemptRecord]:
+    def attempt_list(self) -> list[SubmissionRecord]:
         """Every attempt, newest first, for a Paginator."""
         return self.attempts()
 
@@ -175,19 +177,19 @@ class DatabaseStore:
     def lab(self, exercise: str) -> Lab:
         row = models.LabState.objects.filter(user=self.user, exercise=exercise).first()
         if row is None:
-            return Lab(Cluster.fresh(timezone.now()))
-        return _lab_from({"cluster": row.cluster, "transcript": row.transcript, "draft": row.draft,
+            return Lab(Changes.fresh(timezone.now()))
+        return _lab_from({"changes": row.changes, "transcript": row.transcript, "draft": row.draft,
                           "hints_shown": row.hints_shown, "gave_up": row.gave_up}, timezone.now())
 
     def save_lab(self, exercise: str, lab: Lab):
         models.LabState.objects.update_or_create(
             user=self.user, exercise=exercise,
-            defaults={"cluster": lab.cluster.to_json(), "transcript": lab.transcript,
+            defaults={"changes": lab.changes.to_json(), "transcript": lab.transcript,
                       "draft": lab.draft, "hints_shown": lab.hints_shown, "gave_up": lab.gave_up})
 
-    def add_attempt(self, record: AttemptRecord):
+    def add_attempt(self, record: SubmissionRecord):
         with transaction.atomic():
-            models.Attempt.objects.create(
+            models.Submission.objects.create(
                 user=self.user, exercise=record.exercise, answer=record.answer,
                 created_at=record.created_at, passed=record.passed, score=record.score,
                 diagnoses=list(record.diagnoses), failed_checks=list(record.failed_checks),
@@ -196,7 +198,7 @@ class DatabaseStore:
 
     def _forget_oldest(self, exercise: str):
         """Keep the newest LAB_ATTEMPTS_KEPT attempts of the exercise, and its first own pass."""
-        rows = models.Attempt.objects.filter(user=self.user, exercise=exercise)
+        rows = models.Submission.objects.filter(user=self.user, exercise=exercise)
         kept = list(rows.values_list("pk", flat=True)[:settings.LAB_ATTEMPTS_KEPT])
         if len(kept) < settings.LAB_ATTEMPTS_KEPT:
             return
@@ -206,23 +208,23 @@ class DatabaseStore:
         rows.exclude(pk__in=kept).delete()
 
     @staticmethod
-    def _record(r) -> AttemptRecord:
-        return AttemptRecord(r.exercise, r.answer, r.created_at, r.passed, r.score,
+    def _record(r) -> SubmissionRecord:
+        return SubmissionRecord(r.exercise, r.answer, r.created_at, r.passed, r.score,
                              tuple(r.diagnoses), tuple(r.failed_checks), r.after_solution)
 
-    def attempts(self, exercise: str | None = None) -> list[AttemptRecord]:
-        rows = models.Attempt.objects.filter(user=self.user)
+    def attempts(self, exercise: str | None = None) -> list[SubmissionRecord]:
+        rows = models.Submission.objects.filter(user=self.user)
         if exercise is not None:
             rows = rows.filter(exercise=exercise)
         return [self._record(r) for r in rows]
 
     def attempt_list(self) -> _Records:
         """Every attempt, newest first, read a page at a time by a Paginator."""
-        return _Records(models.Attempt.objects.filter(user=self.user), self._record)
+        return _Records(models.Submission.objects.filter(user=self.user), self._record)
 
     def passed(self) -> set[str]:
         """Exercises passed without the model answer having been shown first."""
-        return set(models.Attempt.objects.filter(user=self.user, passed=True, after_solution=False)
+        return set(models.Submission.objects.filter(user=self.user, passed=True, after_solution=False)
                    .values_list("exercise", flat=True).distinct())
 
     def add_answer(self, exercise: str, question: str, picked: list[int], correct: bool):
@@ -252,7 +254,7 @@ class _Records:
     def count(self) -> int:
         return self.rows.count()
 
-    def __getitem__(self, index: slice) -> list[AttemptRecord]:
+    def __getitem__(self, index: slice) -> list[SubmissionRecord]:
         return [self.convert(r) for r in self.rows[index]]
 
 

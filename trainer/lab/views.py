@@ -15,15 +15,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
-from trainer import grading
+from trainer import grading, terminal
 from trainer.catalog.exercises import all_exercises, get_exercise
-from trainer.limits import web_limits
+from trainer.limits import limits
 from trainer.ops.ratelimit import rate_limited
 
-from . import terminal
 from .forms import AnswerForm, QuestionForm, TerminalForm
-from .pages import Result, exercise_context, grouped_exercises, scenario_for
-from .progress import AttemptRecord, store_for
+from .pages import Result, baseline_for, exercise_context, grouped_exercises
+from .progress import SubmissionRecord, store_for
 
 PAGE = "lab/exercise.html"
 ATTEMPTS_PER_PAGE = 25
@@ -66,10 +65,10 @@ def grade(request, slug):
     if not form.is_valid():
         result = Result(form_errors=tuple(form.errors["answer"]))
         return _page(request, exercise, store, lab, "result", result=result,
-                     editor_text=request.POST.get("answer", "")[:web_limits().max_bytes])
+                     editor_text=request.POST.get("answer", "")[:limits().web.max_bytes])
     text = form.cleaned_data["answer"]
     try:
-        verdict = grading.grade(exercise, text, web_limits())
+        verdict = grading.grade(exercise, text, limits().web)
     except Exception:  # a grader bug must not cost the learner the page
         logger.exception("grading %s failed", slug)
         result = Result(form_errors=("The grader could not read this answer; the failure has been logged.",))
@@ -77,7 +76,7 @@ def grade(request, slug):
     lab.draft = text
     store.save_lab(slug, lab)
     if verdict.error is None:  # YAML the engine refuses is a message, not an attempt
-        store.add_attempt(AttemptRecord(
+        store.add_attempt(SubmissionRecord(
             exercise=slug, answer=text, created_at=timezone.now(), passed=verdict.passed,
             score=verdict.score, diagnoses=tuple(verdict.diagnoses),
             failed_checks=tuple(c.message for c in verdict.checks if not c.ok), after_solution=lab.gave_up))
@@ -96,8 +95,8 @@ def run_command(request, slug):
         if "answer" in request.POST:
             lab.draft = form.cleaned_data["answer"]
         editor = lab.draft if lab.draft or "answer" in request.POST else exercise.starter
-        outcome = terminal.run(command, scenario_for(exercise), lab.cluster, editor=editor)
-        lab.cluster, output, action = outcome.state, outcome.output, outcome.action
+        outcome = terminal.run(command, baseline_for(exercise), lab.changes, editor=editor, limits=limits().web)
+        lab.changes, output, action = outcome.changes, outcome.output, outcome.action
     else:
         # Echoed back and stored, so without NULs (PostgreSQL's JSON refuses them).
         command = request.POST.get("command", "")[:80].replace("\x00", "")

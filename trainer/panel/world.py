@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trainer.limits import web_limits
+from trainer.limits import limits
 from trainer.netpol.build import load_policies, merge_clusters
 from trainer.netpol.objects import Cluster
 
@@ -42,5 +42,5 @@ def load_learner(world: World, text: str) -> tuple[Cluster, Cluster]:
 
     Objects that name no namespace go in world.apply_namespace, as `kubectl apply -n` does.
     """
-    own = load_policies(text, SOURCE, web_limits(), namespace=world.apply_namespace)
+    own = load_policies(text, SOURCE, limits().web, namespace=world.apply_namespace)
     return own, merge_clusters(world.cluster, own)

@@ -12,9 +12,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from trainer.catalog.exercises import ExerciseFileError, all_exercises, get_exercise, load_exercise_file
-from trainer.catalog.fields import CONTENT_LIMITS
 from trainer.grading import grade
-from trainer.limits import cli_limits
+from trainer.limits import limits
 from trainer.netpol.files import read_bounded
 from trainer.netpol.problems import InputError, clip
 
@@ -36,8 +35,8 @@ class Command(BaseCommand):
         out, err = self.stdout._out, self.stderr._out
         try:
             exercise = _exercise(options["exercise"])
-            text, source = _solution(options["solution"], cli_limits().max_bytes)
-            result = grade(exercise, text, cli_limits(), source)
+            text, source = _solution(options["solution"], limits().cli.max_bytes)
+            result = grade(exercise, text, limits().cli, source)
         except Unreadable as exc:
             err.write(f"grade: {exc}\n")
             sys.exit(2)
@@ -85,8 +84,8 @@ def _check_exercise_file(path: Path) -> None:
         raise Unreadable(f"{shown}: cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
     if not stat.S_ISREG(info.st_mode):
         raise Unreadable(f"{shown}: cannot be read: not a regular file")
-    if info.st_size > CONTENT_LIMITS.max_bytes:
-        raise Unreadable(f"{shown}: is larger than the limit of {CONTENT_LIMITS.max_bytes} bytes")
+    if info.st_size > limits().content.max_bytes:
+        raise Unreadable(f"{shown}: is larger than the limit of {limits().content.max_bytes} bytes")
 
 
 def _solution(name: str, max_bytes: int) -> tuple[bytes, str]:

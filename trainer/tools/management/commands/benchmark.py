@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from trainer.limits import cli_limits
+from trainer.limits import limits
 from trainer.netpol.build import load_cluster
 from trainer.netpol.evaluation import Analyzer
 from trainer.netpol.matrix import build_matrix
@@ -43,7 +43,7 @@ class Command(BaseCommand):
             cluster_path, probes_path = generate.write(
                 Path(tmp), opts["seed"], opts["pods"], opts["policies"], opts["probes"])
             text = cluster_path.read_bytes()
-            cluster = load_cluster([(text, str(cluster_path))], cli_limits())
+            cluster = load_cluster([(text, str(cluster_path))], limits().cli)
             out(f"cluster: {len(cluster.pods)} pods, {len(cluster.policies)} policies, "
                 f"{len(cluster.namespaces)} namespaces, {len(text) / 1e6:.2f} MB of YAML (seed {opts['seed']})")
 
@@ -65,7 +65,7 @@ class Command(BaseCommand):
             loads, compiles, matrices = [], [], []
             for _ in range(opts["repeat"]):
                 t0 = time.perf_counter()
-                cluster = load_cluster([(text, str(cluster_path))], cli_limits())
+                cluster = load_cluster([(text, str(cluster_path))], limits().cli)
                 t1 = time.perf_counter()
                 analyzer = Analyzer(cluster)
                 t2 = time.perf_counter()

@@ -18,7 +18,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from trainer.accounts.models import User
-from trainer.lab.models import Attempt as LabAttempt
+from trainer.lab.models import Submission
 from trainer.lab.progress import DatabaseStore
 from trainer.quizzes.models import Attempt as QuizAttempt
 
@@ -36,12 +36,12 @@ class Command(BaseCommand):
         abandoned = QuizAttempt.objects.filter(
             user=None, started_at__lt=now - timedelta(days=anonymous_days)).delete()[1].get(
             QuizAttempt._meta.label, 0)
-        before = LabAttempt.objects.count()
-        crowded = (LabAttempt.objects.values("user", "exercise").annotate(n=Count("id"))
+        before = Submission.objects.count()
+        crowded = (Submission.objects.values("user", "exercise").annotate(n=Count("id"))
                    .filter(n__gt=settings.LAB_ATTEMPTS_KEPT))
         for group in crowded:
             DatabaseStore(User(pk=group["user"]))._forget_oldest(group["exercise"])
-        trimmed = before - LabAttempt.objects.count()
+        trimmed = before - Submission.objects.count()
         self.stdout.write(f"expired sessions deleted: {sessions}\n"
                           f"abandoned anonymous quiz attempts deleted: {abandoned}\n"
                           f"lab attempts past {settings.LAB_ATTEMPTS_KEPT} per exercise deleted: {trimmed}\n")

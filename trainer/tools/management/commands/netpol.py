@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from trainer.limits import cli_limits
+from trainer.limits import limits
 from trainer.netpol import cli
 
 
@@ -15,6 +15,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         args = cli.Arguments(**{k: options[k] for k in cli.Arguments.__annotations__})
-        status = cli.run(args, self.stdout._out, self.stderr._out, sys.stdin, cli_limits())
+        status = cli.run(args, self.stdout._out, self.stderr._out, sys.stdin, limits().cli)
         if status:
             sys.exit(status)

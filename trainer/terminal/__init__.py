@@ -2,6 +2,6 @@
 
 from .context import Outcome
 from .shell import HELP, run
-from .state import LabState, Scenario, world
+from .state import Baseline, Changes, current_cluster
 
-__all__ = ["HELP", "LabState", "Outcome", "Scenario", "run", "world"]
+__all__ = ["HELP", "Changes", "Outcome", "Baseline", "current_cluster", "run"]

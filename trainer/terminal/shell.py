@@ -1,4 +1,4 @@
-"""One line typed into the lab's terminal -> its output and the new lab state.
+"""One line typed into the lab's terminal -> its output and the new lab changes.
 
 The line is split with shlex, may pipe into `grep`, and runs one of kubectl's
 verbs the lab knows, or help, clear, reset. Nothing typed raises: every
@@ -11,12 +11,13 @@ import logging
 import shlex
 from datetime import UTC, datetime
 
+from trainer.netpol.loading import WEB_LIMITS, Limits
 from trainer.netpol.problems import InputError
 
 from . import kubectl_change, kubectl_exec, kubectl_get
 from .context import Context, Outcome
 from .flags import UsageError
-from .state import LabState, Scenario, world
+from .state import Baseline, Changes, current_cluster
 
 logger = logging.getLogger(__name__)
 MAX_LINE = 1000
@@ -43,20 +44,22 @@ HOST is a pod's IP, a pod's name in the same namespace, or an outside IP.
 clear empties the screen; reset puts the cluster back as the exercise starts."""
 
 
-def run(line: str, scenario: Scenario, state: LabState, editor: str = "",
-        now: datetime | None = None) -> Outcome:
+def run(line: str, baseline: Baseline, changes: Changes, editor: str = "",
+        now: datetime | None = None, limits: Limits = WEB_LIMITS) -> Outcome:
+    """One command line; `limits` bound the editor's YAML that `apply -f -` reads."""
     now = now or datetime.now(UTC)
     try:
-        return _run(line, scenario, state, editor, now)
+        return _run(line, baseline, changes, editor, now, limits)
     except UsageError as exc:
-        return Outcome(_clip(str(exc)), state, exit_code=1)
+        return Outcome(_clip(str(exc)), changes, exit_code=1)
     except Exception:  # a bug of ours must not cost the learner the page
         logger.exception("lab terminal failed on %r", line[:200])
         return Outcome("error: the lab could not run that command (the failure has been logged)",
-                       state, exit_code=1)
+                       changes, exit_code=1)
 
 
-def _run(line: str, scenario: Scenario, state: LabState, editor: str, now: datetime) -> Outcome:
+def _run(line: str, baseline: Baseline, changes: Changes, editor: str, now: datetime,
+         limits: Limits) -> Outcome:
     if len(line) > MAX_LINE:
         raise UsageError(f"bash: the lab reads commands of up to {MAX_LINE} characters")
     try:
@@ -66,14 +69,14 @@ def _run(line: str, scenario: Scenario, state: LabState, editor: str, now: datet
     except ValueError:
         raise UsageError("bash: syntax error: unterminated quoted string") from None
     if not tokens:
-        return Outcome("", state)
+        return Outcome("", changes)
     command, filters = _split_pipeline(tokens)
     if command[0] == "help":
-        return Outcome(HELP, state)
+        return Outcome(HELP, changes)
     if command[0] == "clear":
-        return Outcome("", state, action="clear")
+        return Outcome("", changes, action="clear")
     if command[0] == "reset":
-        return Outcome("The lab is back as the exercise starts.", LabState.fresh(now), action="reset")
+        return Outcome("The lab is back as the exercise starts.", Changes.fresh(now), action="reset")
     if command[0] not in KUBECTL:
         if command[0] in ("nc", "curl", "wget", "ping"):
             raise UsageError(f"bash: {command[0]}: you are on the lab's workstation, outside the "
@@ -81,12 +84,12 @@ def _run(line: str, scenario: Scenario, state: LabState, editor: str, now: datet
                              f"  kubectl exec -n NAMESPACE POD -- {command[0]} ...")
         raise UsageError(f"bash: {command[0]}: command not found (type help for the lab's commands)")
     try:
-        cluster = world(scenario, state)
+        cluster = current_cluster(baseline, changes)
     except InputError:
-        # Stored state the engine no longer reads (content changed since): start clean.
-        state = LabState.fresh(now)
-        cluster = world(scenario, state)
-    ctx = Context(scenario, state, cluster, editor, now)
+        # Stored changes the engine no longer reads (content changed since): start clean.
+        changes = Changes.fresh(now)
+        cluster = current_cluster(baseline, changes)
+    ctx = Context(baseline, changes, cluster, editor, now, limits)
     output, new_state, code = _kubectl(ctx, command[1:])
     for grep in filters:
         output = grep(output)
@@ -138,28 +141,28 @@ def _grep(argv: list[str]):
     return keep
 
 
-def _kubectl(ctx: Context, argv: list[str]) -> tuple[str, LabState, int]:
+def _kubectl(ctx: Context, argv: list[str]) -> tuple[str, Changes, int]:
     if not argv or argv[0] in ("help", "-h", "--help"):
-        return HELP, ctx.state, 0
+        return HELP, ctx.changes, 0
     verb, rest = argv[0], argv[1:]
     if verb == "get":
-        return kubectl_get.get(ctx, rest), ctx.state, 0
+        return kubectl_get.get(ctx, rest), ctx.changes, 0
     if verb == "describe":
-        return kubectl_get.describe(ctx, rest), ctx.state, 0
+        return kubectl_get.describe(ctx, rest), ctx.changes, 0
     if verb == "apply" or verb == "create" and any(a.startswith(("-f", "--filename")) for a in rest):
-        output, state = kubectl_change.apply(ctx, rest, verb)
-        return output, state, 0
+        output, changes = kubectl_change.apply(ctx, rest, verb)
+        return output, changes, 0
     if verb == "delete":
-        output, state = kubectl_change.delete(ctx, rest)
-        return output, state, 0
+        output, changes = kubectl_change.delete(ctx, rest)
+        return output, changes, 0
     if verb == "label":
-        output, state = kubectl_change.label(ctx, rest)
-        return output, state, 0
+        output, changes = kubectl_change.label(ctx, rest)
+        return output, changes, 0
     if verb == "exec":
         output, code = kubectl_exec.exec_(ctx, rest)
         if code:
             output = f"{output}\ncommand terminated with exit code {code}".lstrip("\n")
-        return output, ctx.state, code
+        return output, ctx.changes, code
     if verb in REAL_BUT_ABSENT:
         raise UsageError(f"error: `kubectl {verb}` is not part of the practice lab; it knows get, "
                          "describe, apply -f -, delete, label and exec (type help)")

@@ -8,7 +8,7 @@ from datetime import datetime
 from trainer.netpol.objects import Cluster
 
 from .flags import UsageError
-from .state import LabState, created_at
+from .state import Changes, created_at
 
 
 @dataclass(frozen=True)
@@ -52,15 +52,15 @@ class Item:
     obj: object  # the engine's Pod, Namespace or NetworkPolicy
 
 
-def items(kind: Kind, cluster: Cluster, state: LabState) -> list[Item]:
+def items(kind: Kind, cluster: Cluster, changes: Changes) -> list[Item]:
     """Every object of a kind, in the API server's order (namespace, then name)."""
     if kind is POD:
-        found = [Item(kind, p.namespace, p.name, dict(p.labels), state.started, p) for p in cluster.pods]
+        found = [Item(kind, p.namespace, p.name, dict(p.labels), changes.started, p) for p in cluster.pods]
     elif kind is NAMESPACE:
-        found = [Item(kind, "", n.name, dict(n.labels), state.started, n)
+        found = [Item(kind, "", n.name, dict(n.labels), changes.started, n)
                  for n in cluster.namespaces.values()]
     else:
-        found = [Item(kind, p.namespace, p.name, {}, created_at(state, p.key), p)
+        found = [Item(kind, p.namespace, p.name, {}, created_at(changes, p.key), p)
                  for p in cluster.policies]
     return sorted(found, key=lambda i: (i.namespace, i.name))
 

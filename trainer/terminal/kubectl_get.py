@@ -23,7 +23,7 @@ def select(ctx: Context, kind: Kind, names: list[str], opts: dict) -> tuple[list
     """The objects a get/describe names, and NotFound errors for names that match nothing."""
     namespace = opts.get("namespace") or "default"
     everywhere = opts.get("all_namespaces", False)
-    found = items(kind, ctx.cluster, ctx.state)
+    found = items(kind, ctx.cluster, ctx.changes)
     if kind.namespaced and not everywhere:
         found = [i for i in found if i.namespace == namespace]
     if opts.get("selector") is not None:
@@ -88,7 +88,7 @@ def _documents(ctx: Context, found: list[Item], single: bool):
 
 def _document(ctx: Context, item: Item) -> dict:
     if item.kind is POD:
-        original = ctx.scenario.documents.get(f"Pod {item.namespace}/{item.name}")
+        original = ctx.baseline.documents.get(f"Pod {item.namespace}/{item.name}")
         return shown_pod(item.obj, original, item.created)
     if item.kind is NS_KIND:
         return shown_namespace(item.obj, item.created)
@@ -129,7 +129,7 @@ def _table(ctx: Context, kind: Kind, found: list[Item], opts: dict, mixed: bool)
 
 
 def _containers(ctx: Context, item: Item) -> int:
-    original = ctx.scenario.documents.get(f"Pod {item.namespace}/{item.name}") or {}
+    original = ctx.baseline.documents.get(f"Pod {item.namespace}/{item.name}") or {}
     containers = (original.get("spec") or {}).get("containers") if isinstance(original, dict) else None
     return len(containers) if isinstance(containers, list) and containers else 1
 

@@ -7,13 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trainer.lab.terminal import LabState, Scenario, run, world
-from trainer.lab.terminal.manifests import policy_manifest
-from trainer.lab.terminal.text import human_duration, tabwrite
+from tests.lab.lab_fixtures import CLUSTER, SOLUTION
+from trainer.limits import CONTENT
 from trainer.netpol.build import load_cluster, load_policies
 from trainer.netpol.evaluation import Analyzer
-
-from .lab_fixtures import CLUSTER, SOLUTION
+from trainer.terminal import Baseline, Changes, current_cluster, run
+from trainer.terminal.manifests import policy_manifest
+from trainer.terminal.text import human_duration, tabwrite
 
 T0 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 NOW = T0 + timedelta(minutes=5)
@@ -22,21 +22,21 @@ BUG = "could not run that command"
 
 
 @pytest.fixture(scope="module")
-def scenario():
-    return Scenario.from_text(CLUSTER, externals=(OUTSIDE,))
+def baseline():
+    return Baseline.from_text(CLUSTER, externals=(OUTSIDE,), limits=CONTENT)
 
 
 class Lab:
-    """A terminal session: each call runs one line and keeps the state."""
+    """A terminal session: each call runs one line and keeps the changes."""
 
-    def __init__(self, scenario, editor=""):
-        self.scenario, self.editor, self.state = scenario, editor, LabState.fresh(T0)
+    def __init__(self, baseline, editor=""):
+        self.baseline, self.editor, self.changes = baseline, editor, Changes.fresh(T0)
         self.outcome = None
 
     def __call__(self, line: str, editor: str | None = None) -> str:
-        self.outcome = run(line, self.scenario, self.state,
+        self.outcome = run(line, self.baseline, self.changes,
                            editor=self.editor if editor is None else editor, now=NOW)
-        self.state = self.outcome.state
+        self.changes = self.outcome.changes
         assert BUG not in self.outcome.output
         return self.outcome.output
 
@@ -45,8 +45,8 @@ class Lab:
 
 
 @pytest.fixture
-def lab(scenario):
-    return Lab(scenario)
+def lab(baseline):
+    return Lab(baseline)
 
 
 def policy(name, namespace, spec):
@@ -131,14 +131,14 @@ def test_a_bad_selector_gets_a_message(lab):
     assert lab("kubectl get pods -l 'a b'") == "error: unable to parse requirement: 'a b'"
 
 
-def test_yaml_output_loads_back_into_the_same_cluster(lab, scenario):
+def test_yaml_output_loads_back_into_the_same_cluster(lab, baseline):
     lab.apply(SOLUTION)
     lab("kubectl label ns dev team=blue")
     out = lab("kubectl get ns,pods,netpol -A -o yaml")
     assert out.startswith("apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Namespace\n")
     assert out.endswith("kind: List\nmetadata:\n  resourceVersion: \"\"")
     again = load_cluster([(out, "kubectl")])
-    now = world(scenario, lab.state)
+    now = current_cluster(baseline, lab.changes)
     assert {p.key: (dict(p.labels), p.ip, p.ports) for p in again.pods} == {
         p.key: (dict(p.labels), p.ip, p.ports) for p in now.pods}
     assert {k: dict(n.labels) for k, n in again.namespaces.items()} == {
@@ -324,7 +324,7 @@ def test_apply_reports_yaml_and_validation_errors_as_kubectl_with_the_engines_wo
     out = lab.apply(policy("bad", "prod", "{podSelector: {}, ingress: [{ports: [{port: 3306, endPort: 80}]}]}"))
     assert out == ('The NetworkPolicy "bad" is invalid: spec.ingress[0].ports[0].endPort: '
                    "Invalid value: 80: must be greater than or equal to `port` (line 4)")
-    assert lab.state.is_pristine
+    assert lab.changes.is_pristine
 
 
 def test_apply_needs_an_existing_namespace_and_honours_dash_n(lab):
@@ -352,7 +352,7 @@ def test_apply_takes_policies_only_and_needs_the_editor(lab):
 def test_dry_run_changes_nothing(lab):
     assert lab("kubectl apply --dry-run=client -f -", editor=SOLUTION) == (
         "networkpolicy.networking.k8s.io/db-policy created (dry run)")
-    assert lab.state.is_pristine
+    assert lab.changes.is_pristine
 
 
 def test_delete_removes_lab_and_cluster_policies_and_reset_brings_them_back(lab):
@@ -419,9 +419,9 @@ PROBED_POLICIES = SOLUTION + "---\n" + policy(
     "{to: [{ipBlock: {cidr: 203.0.113.0/24, except: [203.0.113.10/32]}}], ports: [{port: 443}]}]}")
 
 
-def test_nc_and_curl_agree_with_the_engine_for_every_pod_pair_and_declared_port(lab, scenario):
+def test_nc_and_curl_agree_with_the_engine_for_every_pod_pair_and_declared_port(lab, baseline):
     lab.apply(PROBED_POLICIES)
-    cluster = world(scenario, lab.state)
+    cluster = current_cluster(baseline, lab.changes)
     analyzer = Analyzer(cluster)
     seen = []
     for src in cluster.pods:
@@ -565,40 +565,40 @@ TOKENS = ["kubectl", "k", "get", "describe", "apply", "delete", "label", "exec",
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(TOKENS), max_size=12), st.text(max_size=40))
-def test_no_line_makes_the_shell_fail(scenario, tokens, noise):
-    state = LabState.fresh(T0)
+def test_no_line_makes_the_shell_fail(baseline, tokens, noise):
+    changes = Changes.fresh(T0)
     for line in (" ".join(tokens), " ".join(tokens) + " " + noise, noise):
-        outcome = run(line, scenario, state, editor=SOLUTION, now=NOW)
+        outcome = run(line, baseline, changes, editor=SOLUTION, now=NOW)
         assert isinstance(outcome.output, str) and BUG not in outcome.output
-        state = outcome.state
+        changes = outcome.changes
 
 
-# --- state and formatting helpers ------------------------------------------------------------
+# --- changes and formatting helpers ------------------------------------------------------------
 
-def test_state_survives_json_and_bad_json_gives_a_fresh_lab(lab, scenario):
+def test_state_survives_json_and_bad_json_gives_a_fresh_lab(lab, baseline):
     lab.apply(SOLUTION)
     lab("kubectl label ns dev team=x")
     lab("kubectl delete netpol web-policy -n prod")
-    again = LabState.from_json(lab.state.to_json(), NOW)
-    assert again == lab.state
-    assert world(scenario, again).policies == world(scenario, lab.state).policies
+    again = Changes.from_json(lab.changes.to_json(), NOW)
+    assert again == lab.changes
+    assert current_cluster(baseline, again).policies == current_cluster(baseline, lab.changes).policies
     for junk in (None, [], {"v": 99}, {"v": 1, "started": "yesterday"}, {"v": 1, "started": "2026-01-01T00:00:00Z",
                                                                         "policies": "x"}):
-        assert LabState.from_json(junk, NOW) == LabState.fresh(NOW)
+        assert Changes.from_json(junk, NOW) == Changes.fresh(NOW)
 
 
-def test_unreadable_stored_policies_give_a_clean_lab(scenario):
-    state = LabState.from_json({"v": 1, "started": "2026-11-26T10:00:00Z",
+def test_unreadable_stored_policies_give_a_clean_lab(baseline):
+    changes = Changes.from_json({"v": 1, "started": "2026-11-26T10:00:00Z",
                                 "policies": {"prod/x": {"kind": "NetworkPolicy", "spec": "nonsense"}}}, NOW)
-    outcome = run("kubectl get netpol -A", scenario, state, now=NOW)
+    outcome = run("kubectl get netpol -A", baseline, changes, now=NOW)
     assert outcome.output.startswith("NAMESPACE   NAME         POD-SELECTOR")
-    assert outcome.state.is_pristine
+    assert outcome.changes.is_pristine
 
 
 def test_stored_policies_are_kept_in_the_api_servers_normal_form(lab):
     lab.apply("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: prod}\n"
               "spec: {podSelector: {}, ingress: [{ports: [{port: 80}]}]}\n")
-    stored = lab.state.policies["prod/p"]
+    stored = lab.changes.policies["prod/p"]
     assert stored["spec"] == {"podSelector": {}, "policyTypes": ["Ingress"],
                               "ingress": [{"ports": [{"protocol": "TCP", "port": 80}]}]}
     assert load_policies(json.dumps(stored)).policies[0].key == "prod/p"
@@ -630,18 +630,17 @@ def _real_exercises():
 
 @pytest.mark.parametrize("exercise", _real_exercises(), ids=lambda e: e.id)
 def test_the_terminal_runs_over_every_exercises_cluster(exercise):
-    from trainer.lab.pages import scenario_for
-
-    scenario = scenario_for(exercise)
-    lab = Lab(scenario, editor=exercise.solution)
-    cluster = scenario.cluster
+    baseline = Baseline.from_text(exercise.cluster_text, f"{exercise.id}:cluster", exercise.externals,
+                                  limits=CONTENT, cluster=exercise.cluster)
+    lab = Lab(baseline, editor=exercise.solution)
+    cluster = baseline.cluster
     listing = lab("kubectl get pods -A -o wide")
     assert all(p.name in listing for p in cluster.pods)
     for p in cluster.policies:
         assert lab(f"kubectl describe netpol {p.name} -n {p.namespace}").startswith(f"Name:         {p.name}\n")
     if exercise.solution.strip():
         assert " created" in lab("kubectl apply -f -") or " configured" in lab.outcome.output
-    analyzer = Analyzer(world(scenario, lab.state))
+    analyzer = Analyzer(current_cluster(baseline, lab.changes))
     for src in cluster.pods:
         for dst in cluster.pods:
             probed = [p for p in dst.ports if p.protocol in ("TCP", "UDP")]  # nc speaks these two

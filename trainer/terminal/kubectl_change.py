@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from trainer.netpol.build import build_cluster
-from trainer.netpol.loading import WEB_LIMITS, load_manifests
+from trainer.netpol.loading import load_manifests
 from trainer.netpol.objects import NAMESPACE_NAME_LABEL
 from trainer.netpol.problems import InputError
 
@@ -15,14 +15,14 @@ from .manifests import policy_manifest
 from .resources import NAMESPACE as NS_KIND
 from .resources import POLICY, not_found, split_targets
 from .selectors import key_problems, value_problems
-from .state import MAX_LAB_POLICIES, STATE_LIMITS, LabState, with_policies, without_policy
+from .state import MAX_LAB_POLICIES, STATE_LIMITS, Changes, with_policies, without_policy
 
 APPLY_FLAGS = (NAMESPACE, Flag("filename", "filename", "f", True), Flag("dry_run", "dry-run", "", True))
 DELETE_FLAGS = (NAMESPACE, Flag("all", "all"), Flag("ignore_not_found", "ignore-not-found"))
 LABEL_FLAGS = (NAMESPACE, Flag("overwrite", "overwrite"))
 
 
-def apply(ctx: Context, tokens: list[str], verb: str = "apply") -> tuple[str, LabState]:
+def apply(ctx: Context, tokens: list[str], verb: str = "apply") -> tuple[str, Changes]:
     """Apply (or create) the editor's NetworkPolicies, as kubectl would report it."""
     opts = parse(tokens, APPLY_FLAGS, verb).options
     filename = opts.get("filename")
@@ -37,11 +37,11 @@ def apply(ctx: Context, tokens: list[str], verb: str = "apply") -> tuple[str, La
     if not ctx.editor.strip():
         raise UsageError("error: no objects passed to apply")
     try:
-        manifests = load_manifests(ctx.editor, "STDIN", WEB_LIMITS)
+        manifests = load_manifests(ctx.editor, "STDIN", ctx.limits)
         _set_namespace(manifests, opts.get("namespace"))
         answer = build_cluster(manifests)
     except InputError as exc:
-        return format_problems(exc), ctx.state
+        return format_problems(exc), ctx.changes
     if not manifests:
         raise UsageError("error: no objects passed to apply")
     lines = [f"error: the practice lab applies NetworkPolicies only; {label} was left alone"
@@ -66,11 +66,11 @@ def apply(ctx: Context, tokens: list[str], verb: str = "apply") -> tuple[str, La
         lines.append(f"{POLICY.qualified}/{policy.name} {word}{suffix}")
         applied.append(policy)
     if dry_run != "none" or not applied:
-        return "\n".join(lines), ctx.state
-    state = with_policies(ctx.state, applied, ctx.now, set(existing))
-    if len(state.policies) > MAX_LAB_POLICIES or state.size() > STATE_LIMITS.max_bytes // 2:
+        return "\n".join(lines), ctx.changes
+    changes = with_policies(ctx.changes, applied, ctx.now, set(existing))
+    if len(changes.policies) > MAX_LAB_POLICIES or changes.size() > STATE_LIMITS.max_bytes // 2:
         raise UsageError("error: the lab is full; delete some policies or type reset to start over")
-    return "\n".join(lines), state
+    return "\n".join(lines), changes
 
 
 def _set_namespace(manifests, namespace: str | None):
@@ -118,13 +118,13 @@ def format_problems(error: InputError) -> str:
     return "\n".join(lines)
 
 
-def delete(ctx: Context, tokens: list[str]) -> tuple[str, LabState]:
+def delete(ctx: Context, tokens: list[str]) -> tuple[str, Changes]:
     parsed = parse(tokens, DELETE_FLAGS, "delete")
     opts = parsed.options
     targets = split_targets(parsed.args, "delete")
     namespace = opts.get("namespace") or "default"
-    state, lines = ctx.state, []
-    base_keys = {p.key for p in ctx.scenario.cluster.policies}
+    changes, lines = ctx.changes, []
+    base_keys = {p.key for p in ctx.baseline.cluster.policies}
     for kind, names in targets:
         if kind is not POLICY:
             raise UsageError(f"error: the practice lab keeps its {kind.plural}; only networkpolicies "
@@ -142,13 +142,13 @@ def delete(ctx: Context, tokens: list[str]) -> tuple[str, LabState]:
                 if not opts.get("ignore_not_found"):
                     lines.append(not_found(POLICY, name))
                 continue
-            state = without_policy(state, key, base_keys)
+            changes = without_policy(changes, key, base_keys)
             present = [p for p in present if p.key != key]
             lines.append(f'{POLICY.qualified} "{name}" deleted')
-    return "\n".join(lines), state
+    return "\n".join(lines), changes
 
 
-def label(ctx: Context, tokens: list[str]) -> tuple[str, LabState]:
+def label(ctx: Context, tokens: list[str]) -> tuple[str, Changes]:
     parsed = parse(tokens, LABEL_FLAGS, "label")
     args = parsed.args
     if args and "/" in args[0]:
@@ -193,13 +193,13 @@ def label(ctx: Context, tokens: list[str]) -> tuple[str, LabState]:
         word = "unlabeled"
     else:
         word = "labeled"
-    state = ctx.state
+    changes = ctx.changes
     if new != old:
         if kind is NS_KIND:
-            state = replace(state, namespace_labels={**state.namespace_labels, key: new})
+            changes = replace(changes, namespace_labels={**changes.namespace_labels, key: new})
         else:
-            state = replace(state, pod_labels={**state.pod_labels, key: new})
-    return "\n".join(notes + [f"{kind.qualified}/{names[0]} {word}"]), state
+            changes = replace(changes, pod_labels={**changes.pod_labels, key: new})
+    return "\n".join(notes + [f"{kind.qualified}/{names[0]} {word}"]), changes
 
 
 def _label_specs(specs: list[str]) -> tuple[dict, list[str]]:

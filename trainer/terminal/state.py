@@ -1,9 +1,9 @@
 """What the learner did to the exercise's cluster, and the cluster that results.
 
-A Scenario is the exercise's starting point (built once). A LabState is the
+A Baseline is the exercise's starting point (built once). A Changes is the
 learner's changes on top of it: policies applied, base policies deleted,
-labels changed. It is plain JSON for the session or the database, and `world`
-turns scenario plus state back into an engine Cluster on every command.
+labels changed. It is plain JSON for the session or the database, and `current_cluster`
+turns baseline plus changes back into an engine Cluster on every command.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from trainer.netpol.problems import InputError
 
 from .manifests import policy_manifest
 
-SCENARIO_LIMITS = Limits(max_bytes=1024 * 1024, max_nodes=200_000)
 # The lab's own policies are re-read on every command; these caps keep that cheap.
 STATE_LIMITS = Limits(max_bytes=256 * 1024, max_nodes=60_000)
 MAX_LAB_POLICIES = 100
@@ -27,7 +26,7 @@ STATE_VERSION = 1
 
 
 @dataclass(frozen=True)
-class Scenario:
+class Baseline:
     """The exercise's cluster, plus its manifests as written (for -o yaml)."""
 
     cluster: Cluster
@@ -35,14 +34,15 @@ class Scenario:
     externals: tuple[str, ...] = ()
 
     @classmethod
-    def from_text(cls, text: str, source: str = "cluster", externals=(), cluster=None) -> Scenario:
-        cluster = cluster or load_cluster([(text, source)], SCENARIO_LIMITS)
-        documents = {m.label: m.data for m in load_manifests(text, source, SCENARIO_LIMITS)}
+    def from_text(cls, text: str, source: str = "cluster", externals=(), *, limits: Limits,
+                  cluster=None) -> Baseline:
+        cluster = cluster or load_cluster([(text, source)], limits)
+        documents = {m.label: m.data for m in load_manifests(text, source, limits)}
         return cls(cluster, documents, tuple(externals))
 
 
 @dataclass(frozen=True)
-class LabState:
+class Changes:
     started: datetime
     policies: dict = field(default_factory=dict)  # "ns/name" -> normalised manifest
     created: dict = field(default_factory=dict)  # "ns/name" -> datetime, for lab-made policies
@@ -51,7 +51,7 @@ class LabState:
     pod_labels: dict = field(default_factory=dict)  # "ns/name" -> full label dict
 
     @classmethod
-    def fresh(cls, now: datetime) -> LabState:
+    def fresh(cls, now: datetime) -> Changes:
         return cls(started=now)
 
     @property
@@ -70,16 +70,16 @@ class LabState:
         }
 
     @classmethod
-    def from_json(cls, data, now: datetime) -> LabState:
-        """Read stored state; anything malformed gives a fresh lab rather than an error."""
+    def from_json(cls, data, now: datetime) -> Changes:
+        """Read stored changes; anything malformed gives a fresh lab rather than an error."""
         try:
             if not isinstance(data, dict) or data.get("v") != STATE_VERSION:
-                raise ValueError("unknown state")
+                raise ValueError("unknown changes")
             policies = data.get("policies") or {}
             labels = (data.get("namespace_labels") or {}, data.get("pod_labels") or {})
             if not isinstance(policies, dict) or not all(
                     isinstance(m, dict) and all(isinstance(v, dict) for v in m.values()) for m in labels):
-                raise ValueError("bad state")
+                raise ValueError("bad changes")
             return cls(
                 started=_parse_iso(data["started"]),
                 policies=policies,
@@ -95,55 +95,55 @@ class LabState:
         return len(json.dumps(self.to_json()))
 
 
-def lab_policies(state: LabState) -> tuple[NetworkPolicy, ...]:
+def lab_policies(changes: Changes) -> tuple[NetworkPolicy, ...]:
     """The learner's applied policies, re-read through the engine."""
-    if not state.policies:
+    if not changes.policies:
         return ()
-    text = json.dumps({"apiVersion": "v1", "kind": "List", "items": list(state.policies.values())})
+    text = json.dumps({"apiVersion": "v1", "kind": "List", "items": list(changes.policies.values())})
     return load_policies(text, "lab", STATE_LIMITS).policies
 
 
-def world(scenario: Scenario, state: LabState) -> Cluster:
-    """The cluster as the learner has left it. Raises InputError if the state is unreadable."""
-    base = scenario.cluster
+def current_cluster(baseline: Baseline, changes: Changes) -> Cluster:
+    """The cluster as the learner has left it. Raises InputError if the changes is unreadable."""
+    base = baseline.cluster
     namespaces = dict(base.namespaces)
     # Every cluster has a default namespace, and policies without a namespace land there.
     namespaces.setdefault("default", Namespace("default", {NAMESPACE_NAME_LABEL: "default"}))
-    for name, labels in state.namespace_labels.items():
+    for name, labels in changes.namespace_labels.items():
         if name in namespaces:
             namespaces[name] = replace(namespaces[name], labels={**labels, NAMESPACE_NAME_LABEL: name})
-    pods = tuple(replace(p, labels=dict(state.pod_labels[p.key])) if p.key in state.pod_labels else p
+    pods = tuple(replace(p, labels=dict(changes.pod_labels[p.key])) if p.key in changes.pod_labels else p
                  for p in base.pods)
-    policies = tuple(p for p in base.policies if p.key not in state.deleted)
+    policies = tuple(p for p in base.policies if p.key not in changes.deleted)
     cluster = Cluster(dict(sorted(namespaces.items())), pods, policies, base.ignored)
-    return apply_policies(cluster, lab_policies(state))
+    return apply_policies(cluster, lab_policies(changes))
 
 
-def with_policies(state: LabState, applied: list[NetworkPolicy], now: datetime,
-                  existing: set[str]) -> LabState:
-    policies = dict(state.policies)
-    created = dict(state.created)
+def with_policies(changes: Changes, applied: list[NetworkPolicy], now: datetime,
+                  existing: set[str]) -> Changes:
+    policies = dict(changes.policies)
+    created = dict(changes.created)
     for p in applied:
         policies[p.key] = policy_manifest(p)
         if p.key not in existing:
             created[p.key] = now
-    return replace(state, policies=policies, created=created)
+    return replace(changes, policies=policies, created=created)
 
 
-def without_policy(state: LabState, key: str, base_keys: set[str]) -> LabState:
-    policies = {k: v for k, v in state.policies.items() if k != key}
-    created = {k: v for k, v in state.created.items() if k != key}
-    deleted = state.deleted | {key} if key in base_keys else state.deleted
-    return replace(state, policies=policies, created=created, deleted=deleted)
+def without_policy(changes: Changes, key: str, base_keys: set[str]) -> Changes:
+    policies = {k: v for k, v in changes.policies.items() if k != key}
+    created = {k: v for k, v in changes.created.items() if k != key}
+    deleted = changes.deleted | {key} if key in base_keys else changes.deleted
+    return replace(changes, policies=policies, created=created, deleted=deleted)
 
 
-def created_at(state: LabState, key: str) -> datetime:
-    return state.created.get(key, state.started)
+def created_at(changes: Changes, key: str) -> datetime:
+    return changes.created.get(key, changes.started)
 
 
-def readable(scenario: Scenario, state: LabState) -> bool:
+def readable(baseline: Baseline, changes: Changes) -> bool:
     try:
-        world(scenario, state)
+        current_cluster(baseline, changes)
     except InputError:
         return False
     return True
