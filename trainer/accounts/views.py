@@ -6,7 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from trainer.ops.ratelimit import rate_limited
 
 from .forms import SignUpForm
-from .signals import learner_signed_in
+from .handover import hand_over
 
 
 def _next_url(request):
@@ -23,7 +23,7 @@ def signup(request):
         if form.is_valid():
             user = form.save()
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            learner_signed_in.send(sender=signup, request=request, user=user)
+            hand_over(request, user)
             return redirect(_next_url(request))
     else:
         form = SignUpForm()
@@ -36,5 +36,5 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         # Carry the anonymous session's work over before login() rotates the session.
         response = super().form_valid(form)
-        learner_signed_in.send(sender=LoginView, request=self.request, user=form.get_user())
+        hand_over(self.request, form.get_user())
         return response

@@ -1,12 +1,10 @@
 from django.apps import AppConfig
 
+from trainer.accounts import handover
+
 
 class LabConfig(AppConfig):
     name = "trainer.lab"
 
     def ready(self):
-        from trainer.accounts.signals import learner_signed_in
-
-        from .models import _carry_over
-
-        learner_signed_in.connect(_carry_over, dispatch_uid="lab.carry_over")
+        handover.register("trainer.lab.progress.carry_over")  # the session's work moves onto the account at sign-in

@@ -61,9 +61,3 @@ class QuestionAnswer(models.Model):
 
     def __str__(self):
         return f"{self.user} on {self.exercise}/{self.question}: {'right' if self.correct else 'wrong'}"
-
-
-def _carry_over(sender, request, user, **kwargs):
-    from .progress import carry_over
-
-    carry_over(request, user)

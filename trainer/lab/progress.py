@@ -265,7 +265,7 @@ def store_for(request) -> SessionStore | DatabaseStore:
 
 
 def carry_over(request, user) -> None:
-    """Receiver body for learner_signed_in: the session's lab work moves onto the account."""
+    """The session's lab work moves onto the account (accounts/handover.py)."""
     session = SessionStore(request.session)
     data = session._data()
     if not data:

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
 
+from trainer.accounts import handover
+
 
 class QuizzesConfig(AppConfig):
     name = "trainer.quizzes"
 
     def ready(self):
-        from . import signals  # noqa: F401  (moves anonymous attempts on sign-in)
+        handover.register("trainer.quizzes.attempts.claim_anonymous_attempts")  # the session's work moves onto the account at sign-in

@@ -1,12 +1,10 @@
 from django.apps import AppConfig
 
+from trainer.accounts import handover
+
 
 class WalkthroughConfig(AppConfig):
     name = "trainer.walkthrough"
 
     def ready(self):
-        from trainer.accounts.signals import learner_signed_in
-
-        from .progress import carry_over
-
-        learner_signed_in.connect(carry_over, dispatch_uid="walkthrough.carry_over")
+        handover.register("trainer.walkthrough.progress.carry_over")  # the session's work moves onto the account at sign-in

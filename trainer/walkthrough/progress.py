@@ -54,8 +54,8 @@ def _record_for_user(user, stage: str, events: set[str]) -> bool:
     return changed > 0
 
 
-def carry_over(sender, request, user, **kwargs) -> None:
-    """Receiver of learner_signed_in: move the anonymous session's progress onto the account."""
+def carry_over(request, user) -> None:
+    """The anonymous session's progress moves onto the account (accounts/handover.py)."""
     progress = request.session.pop(SESSION_KEY, None) or {}
     for stage, events in progress.items():
         known = {e for e in events if e in EVENTS}
