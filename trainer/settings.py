@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "trainer.quizzes",
     "trainer.tools",
     "trainer.ops",
+    "trainer.web",
 ]
 
 MIDDLEWARE = [

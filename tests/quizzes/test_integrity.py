@@ -10,17 +10,22 @@ import dataclasses
 import re
 
 import pytest
-from django.utils.html import escape
 
 from trainer.catalog.quiz import bank
 from trainer.catalog.quiz_variants import instance
 from trainer.quizzes import attempts
+from trainer.web.markup import blocks as markdown
 
 from .conftest import CSRF_VALUE, HTMX, attempt_with, url
 
 pytestmark = pytest.mark.django_db
 ALL_SLUGS = sorted(bank().questions)
 TIMES = re.compile(r"\b\d{1,2}:\d\d(:\d\d)?\b|data-remaining=\"\d+\"")
+
+
+def rendered(text: str) -> str:
+    """The start of a text as the page shows it (Markdown, raw HTML escaped)."""
+    return markdown(text).removeprefix("<p>")[:60]
 
 
 def twisted(slug, seed):
@@ -59,7 +64,7 @@ def test_no_page_before_submission_depends_on_the_key(alice_client, alice, monke
             lying = [normalised(r) for r in pages(alice_client, attempt, question.position, answer_with)]
         assert honest == lying, question.slug
         for body in honest:
-            assert escape(real.explanation) not in body and "in the key" not in body
+            assert rendered(real.explanation) not in body and "in the key" not in body
             assert "What the engine says" not in body and "Correct." not in body
 
 
@@ -77,7 +82,7 @@ def test_the_practice_key_appears_only_after_the_check(alice_client, alice):
     attempt = attempt_with(alice, ["stage3-reading"], mode="practice")
     real = instance("stage3-reading", 1)
     before = alice_client.get(url("question", attempt, 1)).content.decode()
-    assert escape(real.explanation)[:60] not in before
+    assert rendered(real.explanation) not in before
     alice_client.post(url("check", attempt, 1), {"choice": sorted(real.key)}, headers=HTMX)
     after = alice_client.get(url("question", attempt, 1)).content.decode()
-    assert escape(real.explanation)[:60] in after and "in the key" in after
+    assert rendered(real.explanation) in after and "in the key" in after

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from trainer.quizzes.models import Attempt, AttemptQuestion
-from trainer.quizzes.templatetags.quiz_text import quiz_text
+from trainer.web.markup import blocks as markdown
 
 from .conftest import HTMX, exam_of, right_letters, shown, signed_in, url, wrong_letters
 
@@ -282,7 +282,7 @@ def test_results_show_score_pass_time_topics_and_a_review_of_every_question(alic
     assert page.count('class="review-entry"') == 5 and page.count("in the key") >= 5
     for q in questions:
         # The explanation as the template renders it (escaped, `code` marked up).
-        assert str(quiz_text(shown(q).explanation))[:40] in page
+        assert markdown(shown(q).explanation).removeprefix("<p>")[:40] in page
     table = page[page.index('class="topic-table"'):].split("</table>")[0]
     topic_rows = re.findall(r'<th scope="row">', table)
     assert len(topic_rows) == len({shown(q).topic for q in questions})

@@ -1,31 +1,10 @@
-"""Question text: escaped, `code` in backticks, blank lines between paragraphs."""
+"""{% load quiz_time %}: the exam clock, durations, and the letters chosen."""
 
-import re
 from datetime import timedelta
 
 from django import template
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 register = template.Library()
-BACKTICKS = re.compile(r"`([^`\n]+)`")
-
-
-@register.filter
-def quiz_text(value) -> str:
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", str(value or "")) if p.strip()]
-    html = []
-    for p in paragraphs:
-        # Escape first: the markup added afterwards is the only markup there is.
-        body = BACKTICKS.sub(lambda m: f"<code>{m.group(1)}</code>", escape(p))
-        html.append(f"<p>{body}</p>")
-    return mark_safe("".join(html))
-
-
-@register.filter
-def quiz_inline(value) -> str:
-    """One line of text (a choice), with `code`, no paragraphs."""
-    return mark_safe(BACKTICKS.sub(lambda m: f"<code>{m.group(1)}</code>", escape(str(value or ""))))
 
 
 @register.filter
