@@ -12,10 +12,11 @@ import pytest
 
 from trainer.catalog import quiz
 from trainer.catalog.probes import Probe
-from trainer.catalog.quiz import KINDS, STAGES, bank
+from trainer.catalog.quiz import KINDS, bank
 from trainer.catalog.quiz_keys import engine_problems
 from trainer.catalog.quiz_loading import load_bank
 from trainer.catalog.quiz_variants import LETTERS, build_instance
+from trainer.catalog.stages import catalog as stage_catalog
 from trainer.netpol.build import load_cluster
 from trainer.netpol.evaluation import Analyzer
 from trainer.netpol.matrix import build_matrix, declared_ports
@@ -78,7 +79,7 @@ def test_every_rule_of_the_semantics_is_a_topic_with_questions():
 def test_every_stage_of_the_guide_and_every_kind_of_question_is_covered():
     stages = Counter(s.stage for s in QUESTIONS)
     kinds = Counter(s.kind for s in QUESTIONS)
-    assert {n for n in STAGES if stages[n] == 0} == set()
+    assert {s.number for s in stage_catalog().stages if stages[s.number] == 0} == set()
     assert {k for k in KINDS if kinds[k] < 4} == set()
     assert kinds["prediction"] >= 15
 

@@ -39,6 +39,7 @@ from trainer.netpol.build import load_cluster, load_policies
 from trainer.netpol.objects import Cluster, IPBlock
 from trainer.netpol.problems import InputError
 
+from . import stages
 from .fields import FieldReader, kind_name, problem_text
 from .probes import Probe, read_probe
 
@@ -222,8 +223,9 @@ def load_exercise_file(path) -> Exercise:
         r.fail(("solution",), "an exercise needs a solution or expect probes to grade against")
 
     stage = r.field(data, ("stage",), int, required=False)
-    if stage is not None and not 1 <= stage <= 6:
-        r.fail(("stage",), "must be a stage number from 1 to 6")
+    numbers = [s.number for s in stages.catalog().stages]
+    if stage is not None and stage not in numbers:
+        r.fail(("stage",), f"must be the number of a stage ({min(numbers)} to {max(numbers)})")
 
     return Exercise(
         id=exercise_id, title=title, task=task, cluster_text=cluster_text, starter=starter,

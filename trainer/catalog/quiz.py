@@ -21,7 +21,6 @@ KINDS = {
     "least-permissive": "Least permissive policy",
     "mistake": "Spot the mistake",
 }
-STAGES = range(1, 7)  # the study guide's stages
 
 
 @dataclass(frozen=True)

@@ -39,9 +39,10 @@ import re
 import string
 from pathlib import Path
 
+from . import stages
 from .fields import FieldReader, kind_name
 from .probes import Probe
-from .quiz import KINDS, STAGES, Bank, ChoiceSpec, QuestionSpec, Topic, placeholders
+from .quiz import KINDS, Bank, ChoiceSpec, QuestionSpec, Topic, placeholders
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 PARAM = re.compile(r"[a-z_][a-z0-9_]*")
@@ -169,8 +170,9 @@ def _question(raw, path, template, reader: FieldReader, topics, clusters):
     if raw.get("topic") not in topics:
         bad(("topic",), f"must be a topic of topics.yaml, not {raw.get('topic')!r}")
     stage = raw.get("stage")
-    if isinstance(stage, bool) or not isinstance(stage, int) or stage not in STAGES:
-        bad(("stage",), "must be a stage of the guide, 1 to 6")
+    numbers = [s.number for s in stages.catalog().stages]
+    if isinstance(stage, bool) or not isinstance(stage, int) or stage not in numbers:
+        bad(("stage",), f"must be a stage of the guide, {min(numbers)} to {max(numbers)}")
     for key in ("prompt", "explanation"):
         if not _text(raw.get(key)):
             bad((key,), "is required text")

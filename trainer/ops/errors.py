@@ -29,6 +29,12 @@ def bad_request(request, exception=None):
     return _page("400.html", 400, {"message": str(exception or "")})
 
 
+def refuse(message: str) -> HttpResponse:
+    """A request no honest form sends (a view's own 400): the site's page, saying what is wrong."""
+    sentence = message[:1].upper() + message[1:].rstrip(".") + "."
+    return _page("400.html", 400, {"message": sentence})
+
+
 def permission_denied(request, exception=None):
     return _page("403.html", 403)
 

@@ -7,6 +7,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from trainer.ops.errors import refuse
 from trainer.ops.ratelimit import rate_limited
 
 from . import attempts
@@ -43,8 +44,6 @@ def _closed(request, attempt):
     return response
 
 
-def _bad(message):
-    return HttpResponse(f"Bad answer: {message}.", status=400, content_type="text/plain")
 
 
 @never_cache
@@ -121,13 +120,13 @@ def _submit_choice(request, pk, position, action):
     shown = attempts.instance_of(current)
     form = AnswerForm(request.POST, letters=shown.letters if shown else ())
     if not form.is_valid():
-        return attempt, current, _bad("that is not one of the choices")
+        return attempt, current, refuse("that is not one of the choices")
     try:
         action(attempt, current, form.cleaned_data["choice"])
     except attempts.AttemptClosed:
         return attempt, current, _closed(request, attempt)
     except attempts.BadAnswer as exc:
-        return attempt, current, _bad(str(exc))
+        return attempt, current, refuse(str(exc))
     return attempt, current, None
 
 

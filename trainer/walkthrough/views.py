@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from trainer.catalog.stages import catalog
+from trainer.ops.errors import refuse
 from trainer.ops.outages import OUTAGES
 from trainer.ops.ratelimit import rate_limited
 from trainer.panel.panel import BadRequest, evaluate, explain, parse_cell
@@ -36,8 +37,6 @@ def _stage(number: int):
     return stage
 
 
-def _bad(exc: BadRequest) -> HttpResponse:
-    return HttpResponseBadRequest(f"Bad request: {exc}", content_type="text/plain; charset=utf-8")
 
 
 @require_GET
@@ -66,7 +65,7 @@ def evaluate_view(request, number: int):
         posted = read_post(request.POST)
         evaluation = evaluate(world_for(posted.scenario), posted.text, posted.previous or None)
     except BadRequest as exc:
-        return _bad(exc)
+        return refuse(str(exc))
     try:
         news = _record_work(request, stage, posted, evaluation)
     except OUTAGES as exc:
@@ -89,7 +88,7 @@ def explain_view(request, number: int):
         posted = read_post(request.POST)
         src, dst, port, protocol = parse_cell(request.POST.get("cell", ""))
     except BadRequest as exc:
-        return _bad(exc)
+        return refuse(str(exc))
     explanation = explain(world_for(posted.scenario), posted.text, src, dst, port, protocol)
     return _answer(request, stage, posted, explanation, "explanation")
 
@@ -101,7 +100,7 @@ def probe_view(request, number: int):
     try:
         posted = read_post(request.POST)
     except BadRequest as exc:
-        return _bad(exc)
+        return refuse(str(exc))
     p = posted.probe
     explanation = explain(world_for(posted.scenario), posted.text, p["from"], p["to"], p["port"], p["protocol"])
     return _answer(request, stage, posted, explanation, "probe")
@@ -116,7 +115,7 @@ def download(request, number: int):
         try:
             text = read_post(request.POST).text
         except BadRequest as exc:
-            return _bad(exc)
+            return refuse(str(exc))
     response = HttpResponse(text, content_type=STAGE_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{stage.filename}"'
     return response
@@ -167,7 +166,7 @@ def _answer(request, stage, posted, explanation, kind: str):
     try:
         evaluation = evaluate(world_for(posted.scenario), posted.text, posted.previous or None)
     except BadRequest as exc:
-        return _bad(exc)
+        return refuse(str(exc))
     extra = {"explanation": explanation} if kind == "explanation" else {"probe_answer": explanation}
     return _page(request, stage, posted.scenario, evaluation, probe=posted.probe, **extra)
 
