@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "trainer.tools",
     "trainer.ops",
     "trainer.web",
+    "trainer.panel",
 ]
 
 MIDDLEWARE = [
@@ -89,7 +90,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "trainer.web.context.content",
             ],
-            "libraries": {"panel": "trainer.panel.templatetags"},
         },
     },
 ]

@@ -69,8 +69,12 @@
   }
 
   function refresh() {
-    var result = document.getElementById("result");
-    mark("error", numbers(result && result.getAttribute("data-error-lines")));
+    // The reachability panel's problems, and in the lab the grade's too.
+    var lines = [];
+    document.querySelectorAll("[data-error-lines]").forEach(function (el) {
+      lines = lines.concat(numbers(el.getAttribute("data-error-lines")));
+    });
+    mark("error", lines);
     var explanation = document.querySelector("#explanation .explanation");
     mark("decided", numbers(explanation && explanation.getAttribute("data-editor-lines")));
   }

@@ -44,8 +44,8 @@ def test_solve_an_exercise_with_the_editor_and_the_terminal(page):
 
     assert page.locator("#solution pre").count() == 0
     page.click("#answer-form button[type=submit]")
-    page.locator("#result h2", has_text="Passed").wait_for()
-    assert "score 100/100" in page.locator("#result").inner_text()
+    page.locator("#grade h2", has_text="Passed").wait_for()
+    assert "score 100/100" in page.locator("#grade").inner_text()
     assert page.locator("#status").text_content().strip() == "Passed"
     assert page.locator("#attempt-count").inner_text() == "1 attempt, best score 100"
     assert "role: db" in page.locator("#solution pre").inner_text()
@@ -88,5 +88,20 @@ def test_without_javascript_the_terminal_and_grading_still_work(nojs_page):
     assert "api-pod   1/1     Running" in page.locator("#scrollback").inner_text()
     page.fill("#yaml", SOLUTION)
     page.click("#answer-form button[type=submit]")
-    page.locator("#result h2", has_text="Passed").wait_for()
+    page.locator("#grade h2", has_text="Passed").wait_for()
     assert "role: db" in page.locator("#solution pre").inner_text()
+
+
+def test_the_panel_follows_the_editor_and_explains_a_cell(page):
+    page.goto(f"/lab/{SLUG}/")
+    panel = page.locator("#result")
+    expect(panel.locator(".diff")).to_contain_text("This is the starting point")
+    page.click(".CodeMirror")
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(SOLUTION)
+    expect(panel.locator(".diff")).to_contain_text("opened prod/api-pod → prod/db TCP 3306")
+    page.locator('#result button[aria-label^="prod/api-pod to prod/db on TCP 3306:"]').click()
+    expect(page.locator("#explanation")).to_contain_text("allowed by ingress rule 1 of prod/db-policy")
+    page.click("text=Hide reachability")
+    expect(page.locator("#live-panel")).to_contain_text("Show reachability as I type")
+    assert page.locator("#result").count() == 0

@@ -1,5 +1,8 @@
 """A lab exercise of our own, so the lab's tests do not move when lessons/ changes."""
 
+import shutil
+from pathlib import Path
+
 CLUSTER = """\
 apiVersion: v1
 kind: Namespace
@@ -125,7 +128,10 @@ questions:
 
 
 def install(directory, settings) -> None:
-    """Point LESSONS_DIR at `directory`, holding this one exercise."""
+    """Point LESSONS_DIR at `directory`, holding this one exercise and the real stages."""
+    for part in ("stages", "clusters"):
+        if not (directory / part).exists():
+            shutil.copytree(Path(settings.LESSONS_DIR) / part, directory / part)
     (directory / "exercises").mkdir(exist_ok=True)
     (directory / "exercises" / "01-lab-db-from-api.yaml").write_text(EXERCISE)
     settings.LESSONS_DIR = directory

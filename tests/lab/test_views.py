@@ -97,10 +97,10 @@ def test_unknown_exercise_and_question_are_404s(client, exercise):
 
 def test_htmx_gets_only_the_result_fragment_and_a_plain_post_the_page(client, exercise):
     fragment = grade(client, STARTER).content.decode()
-    assert fragment.lstrip().startswith('<div id="result"') and "<html" not in fragment
+    assert fragment.lstrip().startswith('<div id="grade"') and "<html" not in fragment
     assert "Not yet" in fragment
     whole = grade(client, STARTER, htmx=False).content.decode()
-    assert whole.startswith("<!doctype html>") and 'id="result"' in whole and "Not yet" in whole
+    assert whole.startswith("<!doctype html>") and 'id="grade"' in whole and "Not yet" in whole
 
 
 def test_a_pass_is_recorded_and_reveals_the_model_answer_out_of_band(client, exercise):
@@ -115,7 +115,7 @@ def test_yaml_errors_are_messages_with_lines_not_attempts(client, exercise, alic
     login(client, alice)
     fragment = grade(client, "apiVersion: v1\nkind: NetworkPolicy\nmetadata:\n  name: x\n   bad: 1\n").content.decode()
     assert "The YAML cannot be applied" in fragment and 'data-error-lines="5"' in fragment
-    assert '<span class="line-ref">line 5</span>' in fragment
+    assert '<span class="line-ref">Line 5</span>' in fragment  # the panel's own list of problems
     assert grade(client, "   ").content.decode().count("Write your NetworkPolicy in the editor first.") == 1
     assert "longer than 64 KiB" in grade(client, "#" * 70_000).content.decode()
     assert not Submission.objects.exists()

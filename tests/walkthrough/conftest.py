@@ -14,4 +14,4 @@ def stage3():
 
 
 def post_form(text, **extra):
-    return {"yaml": text, "previous": "", "scenario": "guide", **extra}
+    return {"yaml": text, "scenario": "guide", **extra}

@@ -1,9 +1,9 @@
 """Stage pages and the posts their forms make: fragments for htmx, whole pages otherwise."""
 
-import html
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from trainer.catalog.stages import catalog
@@ -52,8 +52,22 @@ def test_htmx_post_returns_only_the_fragment_with_out_of_band_parts(client, stag
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" not in html and html.lstrip().startswith('<section id="result"')
-    assert 'id="previous"' in html and 'hx-swap-oob="true"' in html
+    assert 'hx-swap-oob="innerHTML"' in html  # the status line, out of band
+    assert 'name="previous"' not in html  # the previous evaluation stays on the server
     assert "Only prod/api-pod." in html
+
+
+def test_the_diff_compares_with_the_learners_previous_evaluation_kept_on_the_server(client, stage3):
+    client.get(url("stage"))
+    opened = stage3.yaml.replace("name: api-pod", "app: web")
+    first = client.post(url("evaluate"), post_form(opened), **HTMX).content.decode()
+    assert "opened</span> prod/web → prod/db TCP 3306" in first  # against the stage's own YAML
+    again = client.post(url("evaluate"), post_form(opened + "# a comment\n"), **HTMX).content.decode()
+    assert "No connection changed since your previous evaluation." in again
+    other = Client()  # another learner's panel is not this one's
+    other.get(url("stage"))
+    theirs = other.post(url("evaluate"), post_form(opened + "# a comment\n"), **HTMX).content.decode()
+    assert "opened</span> prod/web → prod/db TCP 3306" in theirs
 
 
 def test_plain_post_returns_the_whole_page(client, stage3):
@@ -81,11 +95,10 @@ def test_validation_error_names_field_path_and_line(client, stage3):
 
 
 def test_diff_names_what_changed_since_the_previous_evaluation(client, stage3):
-    first = client.post(url("evaluate"), post_form(stage3.yaml), **HTMX).content.decode()
-    previous = html.unescape(re.search(r'name="previous" id="previous" value="([^"]*)"', first).group(1))
-    assert previous
+    client.get(url("stage"))
+    client.post(url("evaluate"), post_form(stage3.yaml), **HTMX)
     opened = stage3.yaml.replace("name: api-pod", "app: web")
-    page = client.post(url("evaluate"), post_form(opened, previous=previous), **HTMX).content.decode()
+    page = client.post(url("evaluate"), post_form(opened), **HTMX).content.decode()
     assert "opened</span> prod/web → prod/db TCP 3306" in page
     assert "closed</span> prod/api-pod → prod/db TCP 3306" in page
 
@@ -115,8 +128,6 @@ def test_csrf_is_enforced(csrf_client, stage3):
 @pytest.mark.parametrize("data", [
     {},  # no yaml field at all
     {"yaml": "", "scenario": "nope"},
-    {"yaml": "", "previous": "not a token"},
-    {"yaml": "", "previous": "a>b>3306/TCP " * 30000},
 ])
 def test_malformed_requests_are_400(client, data):
     assert client.post(url("evaluate"), data, **HTMX).status_code == 400

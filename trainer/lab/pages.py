@@ -10,12 +10,13 @@ from django.urls import reverse
 from trainer.catalog import stages
 from trainer.catalog.exercises import all_exercises
 from trainer.limits import limits
-from trainer.netpol.problems import Problem
+from trainer.panel.panel import evaluate, problem_lines
+from trainer.panel.world import World
 from trainer.terminal import Baseline
 from trainer.terminal.selectors import format_labels, format_selector
 
 LAB_GROUP = "Lab tasks"
-MAX_PROBLEMS_SHOWN = 50
+LIVE_KEY = "lab_live_panel"  # in the session: {exercise: shown}, where the learner chose
 
 
 @lru_cache(maxsize=64)
@@ -62,20 +63,15 @@ def cluster_summary(exercise) -> dict:
 
 @dataclass(frozen=True)
 class Result:
-    """A grade as the result panel shows it, or a form problem in its place."""
+    """A grade as the grade panel shows it, or a form problem in its place."""
 
     grade: object | None = None
     form_errors: tuple[str, ...] = ()
 
     @property
     def problems(self):
-        """The YAML's problems, the first MAX_PROBLEMS_SHOWN of them and then how many more:
-        a 64 KiB answer can hold thousands, and the panel is for fixing the first few."""
-        found = self.grade.error.problems if self.grade is not None and self.grade.error else ()
-        if len(found) <= MAX_PROBLEMS_SHOWN:
-            return found
-        more = Problem(f"... and {len(found) - MAX_PROBLEMS_SHOWN} more problems; fix these first.")
-        return (*found[:MAX_PROBLEMS_SHOWN], more)
+        """The YAML's problems as the reachability panel lists them (the first few, then a count)."""
+        return problem_lines(self.grade.error.problems) if self.grade is not None and self.grade.error else []
 
     @property
     def error_lines(self) -> str:
@@ -105,15 +101,40 @@ def question_views(exercise, answers: dict, forms: dict | None = None) -> list[d
     return views
 
 
+@lru_cache(maxsize=64)
+def world_for(exercise) -> World:
+    """The exercise's starting cluster as the reachability panel sees it (built once per process)."""
+    return World(cluster=exercise.cluster, externals=tuple((ip, "") for ip in exercise.externals))
+
+
+@lru_cache(maxsize=64)
+def starting_allowed(exercise) -> frozenset:
+    """What the starter allows: an edit's diff compares with it when the server keeps nothing."""
+    return evaluate(world_for(exercise), exercise.starter).allowed
+
+
+def live_panel(request, exercise) -> bool:
+    """Reachability as the learner types: on by default where the exercise practises a
+    stage, hidden in exam-style ones (as in the exam); the learner's choice wins."""
+    return request.session.get(LIVE_KEY, {}).get(exercise.id, exercise.stage is not None)
+
+
 def exercise_context(exercise, store, lab, *, result: Result | None = None, editor_text: str | None = None,
-                     question_forms: dict | None = None) -> dict:
+                     question_forms: dict | None = None, live: bool = False, evaluation=None,
+                     explanation=None) -> dict:
     passed = exercise.id in store.passed()
     attempts = store.attempts(exercise.id)
+    text = editor_text if editor_text is not None else (lab.draft or exercise.starter)
+    if live and evaluation is None:
+        evaluation = evaluate(world_for(exercise), text)
     return {
         "exercise": exercise,
         "group": _stage_title(exercise.stage) if exercise.stage is not None else LAB_GROUP,
         "cluster": cluster_summary(exercise),
-        "editor_text": editor_text if editor_text is not None else (lab.draft or exercise.starter),
+        "editor_text": text,
+        "live": live,
+        "evaluation": evaluation,
+        "explanation": explanation,
         "result": result,
         "hints": exercise.hints[:lab.hints_shown],
         "more_hints": lab.hints_shown < len(exercise.hints),
@@ -126,5 +147,5 @@ def exercise_context(exercise, store, lab, *, result: Result | None = None, edit
         "transcript": lab.transcript,
         "questions": question_views(exercise, store.answers(exercise.id), question_forms),
         "urls": {name: reverse(f"lab:{name}", args=[exercise.id])
-                 for name in ("exercise", "grade", "terminal", "hint", "give_up")},
+                 for name in ("exercise", "grade", "terminal", "hint", "give_up", "evaluate", "explain", "panel")},
     }

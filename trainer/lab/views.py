@@ -18,10 +18,24 @@ from django_htmx.http import reswap, retarget
 from trainer import grading, terminal
 from trainer.catalog.exercises import all_exercises, get_exercise
 from trainer.limits import limits
+from trainer.ops.errors import refuse
 from trainer.ops.ratelimit import rate_limited
+from trainer.panel import memory
+from trainer.panel.panel import BadRequest, parse_cell
+from trainer.panel.panel import evaluate as evaluate_panel
+from trainer.panel.panel import explain as explain_cell
 
 from .forms import AnswerForm, QuestionForm, TerminalForm
-from .pages import Result, baseline_for, exercise_context, grouped_exercises
+from .pages import (
+    LIVE_KEY,
+    Result,
+    baseline_for,
+    exercise_context,
+    grouped_exercises,
+    live_panel,
+    starting_allowed,
+    world_for,
+)
 from .progress import SubmissionRecord, store_for
 
 PAGE = "lab/exercise.html"
@@ -37,9 +51,10 @@ def _exercise(slug: str):
 
 
 def _page(request, exercise, store, lab, partial: str = "", **extra):
-    context = exercise_context(exercise, store, lab, **extra)
-    name = f"{PAGE}#{partial}" if partial and request.htmx else PAGE
-    return render(request, name, context)
+    if partial and request.htmx:  # just the part that changed: no panel to build
+        return render(request, f"{PAGE}#{partial}", exercise_context(exercise, store, lab, **extra))
+    extra.setdefault("live", live_panel(request, exercise))
+    return render(request, PAGE, exercise_context(exercise, store, lab, **extra))
 
 
 @require_GET
@@ -56,6 +71,67 @@ def exercise(request, slug):
 
 
 @require_POST
+@rate_limited("evaluate")
+def evaluate(request, slug):
+    """The reachability panel for the editor's YAML, as the learner types."""
+    exercise = _exercise(slug)
+    if "answer" not in request.POST:
+        return refuse("the form has no answer field")
+    evaluation = _evaluate(request, exercise, request.POST["answer"])
+    if request.htmx:
+        return render(request, "panel/panel.html#result",
+                      {"evaluation": evaluation, "urls": {"explain": reverse("lab:explain", args=[slug])}})
+    store = store_for(request)
+    return _page(request, exercise, store, store.lab(slug), live=True, evaluation=evaluation,
+                 editor_text=request.POST["answer"])
+
+
+@require_POST
+@rate_limited("evaluate")
+def explain(request, slug):
+    """A matrix cell's explanation (the cell's button posts the editor's form here)."""
+    exercise = _exercise(slug)
+    try:
+        src, dst, port, protocol = parse_cell(request.POST.get("cell", ""))
+    except BadRequest as exc:
+        return refuse(str(exc))
+    text = request.POST.get("answer", "")
+    answer = explain_cell(world_for(exercise), text, src, dst, port, protocol)
+    if request.htmx:
+        response = render(request, "panel/panel.html#explanation", {"explanation": answer, "kind": "explanation"})
+        return reswap(retarget(response, "#explanation"), "innerHTML")
+    store = store_for(request)
+    return _page(request, exercise, store, store.lab(slug), live=True, editor_text=text,
+                 evaluation=_evaluate(request, exercise, text), explanation=answer)
+
+
+@require_POST
+def panel(request, slug):
+    """Show or hide reachability as the learner types, for this exercise."""
+    exercise = _exercise(slug)
+    shown = dict(request.session.get(LIVE_KEY, {}))
+    live = shown[exercise.id] = request.POST.get("show") == "1"
+    request.session[LIVE_KEY] = shown
+    if not request.htmx:
+        return redirect(reverse("lab:exercise", args=[slug]) + "#live-panel")
+    text = request.POST.get("answer", "")
+    context = {"exercise": exercise, "live": live, "evaluation": _evaluate(request, exercise, text) if live else None,
+               "urls": {name: reverse(f"lab:{name}", args=[slug]) for name in ("evaluate", "explain", "panel")}}
+    return reswap(retarget(render(request, f"{PAGE}#live-panel", context), "#live-panel"), "outerHTML")
+
+
+def _evaluate(request, exercise, text: str):
+    """The panel for this text, diffed against the learner's previous evaluation (kept on the
+    server), or else against the starter."""
+    place = f"lab:{exercise.id}"
+    evaluation = evaluate_panel(world_for(exercise), text,
+                                memory.recall(request, place) or starting_allowed(exercise))
+    if evaluation.ok:
+        memory.remember(request, place, evaluation.allowed)
+    return evaluation
+
+
+@require_POST
 @rate_limited("grade")
 def grade(request, slug):
     exercise = _exercise(slug)
@@ -64,7 +140,7 @@ def grade(request, slug):
     form = AnswerForm(request.POST)
     if not form.is_valid():
         result = Result(form_errors=tuple(form.errors["answer"]))
-        return _page(request, exercise, store, lab, "result", result=result,
+        return _page(request, exercise, store, lab, "grade", result=result,
                      editor_text=request.POST.get("answer", "")[:limits().web.max_bytes])
     text = form.cleaned_data["answer"]
     try:
@@ -72,7 +148,7 @@ def grade(request, slug):
     except Exception:  # a grader bug must not cost the learner the page
         logger.exception("grading %s failed", slug)
         result = Result(form_errors=("The grader could not read this answer; the failure has been logged.",))
-        return _page(request, exercise, store, lab, "result", result=result, editor_text=text)
+        return _page(request, exercise, store, lab, "grade", result=result, editor_text=text)
     lab.draft = text
     store.save_lab(slug, lab)
     if verdict.error is None:  # YAML the engine refuses is a message, not an attempt
@@ -80,7 +156,7 @@ def grade(request, slug):
             exercise=slug, answer=text, created_at=timezone.now(), passed=verdict.passed,
             score=verdict.score, diagnoses=tuple(verdict.diagnoses),
             failed_checks=tuple(c.message for c in verdict.checks if not c.ok), after_solution=lab.gave_up))
-    return _page(request, exercise, store, lab, "result", result=Result(verdict), editor_text=text)
+    return _page(request, exercise, store, lab, "grade", result=Result(verdict), editor_text=text)
 
 
 @require_POST

@@ -1,6 +1,8 @@
-"""The reachability panel shared by the walkthrough and the practice lab.
+"""The reachability panel: one Django app for every page that shows reachability.
 
-Plain Python: from a World (a cluster, its outside hosts, the ports and the
-question that matter) and a learner's YAML it builds everything the templates
-under templates/partials/panel/ show. No views here.
+panel.py, world.py and picture.py are plain Python: from a World (a cluster, its
+outside hosts, the ports and the question that matter) and a learner's YAML they
+build everything the panel shows. memory.py keeps the previous evaluation for the
+next edit's diff; templates/panel/panel.html (its parts are partials every page
+includes) and templatetags/panel.py draw it. No views: each page owns its posts.
 """

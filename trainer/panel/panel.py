@@ -2,8 +2,9 @@
 
 evaluate() answers one edit: the problems with their lines, or the headline
 ("who can reach the DB?"), the grouped matrix, the picture, the learner's
-policies and what changed since the previous evaluation. explain() answers one
-question (a matrix cell or a what-if probe) with its Verdict.
+policies and what changed since the previous evaluation (whose allowed set the
+caller keeps: memory.py). explain() answers one question (a matrix cell or a
+what-if probe) with its Verdict.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from .world import SOURCE, World, load_learner
 Connection = tuple[str, str, int, str]  # (src key, dst key, port, protocol)
 
 MAX_CONNECTIONS = 5_000  # endpoints x endpoints x ports the panel draws (about 40 pods on 3 ports)
-MAX_PREVIOUS_CHARS = 256 * 1024  # MAX_CONNECTIONS encoded, with room to spare
-_TOKEN = re.compile(r"([^\s>]{1,300})>([^\s>]{1,300})>(\d{1,5})/(TCP|UDP|SCTP)")
+MAX_PROBLEMS_SHOWN = 50  # a 64 KiB answer can hold thousands; the panel is for fixing the first few
+_CELL = re.compile(r"([^\s>]{1,300})>([^\s>]{1,300})>(\d{1,5})/(TCP|UDP|SCTP)")
 DIFF_SHOWN = 40
 SPOKEN = 3  # changes a status line reads out by name
 
@@ -117,8 +118,8 @@ class Evaluation:
     notes: list[str] = field(default_factory=list)
     diff: Diff | None = None
     allowed: frozenset = frozenset()
-    previous: str = ""  # the token to post back next time
     cluster: object = None  # the world with the learner's objects applied, when valid
+    problem_count: int = 0  # all of them; `problems` shows the first MAX_PROBLEMS_SHOWN
 
     @property
     def ok(self) -> bool:
@@ -143,32 +144,29 @@ class Explanation:
 # --- evaluating an edit ----------------------------------------------------------
 
 
-def evaluate(world: World, text: str, previous: str | None = None) -> Evaluation:
-    """previous: the token of the last evaluation, or None for a first look."""
-    before = parse_previous(previous) if previous else None
+def evaluate(world: World, text: str, before: frozenset | None = None) -> Evaluation:
+    """before: what the previous evaluation allowed, or None for a first look."""
     result = Evaluation(text)
     try:
         own, cluster = load_learner(world, text)
     except InputError as exc:
-        result.problems = [_problem(p) for p in exc.problems]
-        result.previous = previous or ""  # keep comparing with the last good evaluation
+        result.problems, result.problem_count = problem_lines(exc.problems), len(exc.problems)
         return result
     ports = world.ports or declared_ports(cluster)
     endpoints = len(cluster.pods) + len(world.externals)
     if endpoints * endpoints * len(ports) > MAX_CONNECTIONS:
         # Pods added in the editor grow the panel as pods x pods x ports: keep it (and the
-        # `previous` token posted back) bounded, and say where larger clusters go.
+        # previous evaluation the server keeps) bounded, and say where larger clusters go.
         result.problems = [ProblemLine(None, "", (
             f"The panel shows at most {MAX_CONNECTIONS} connections; this cluster has "
             f"{endpoints} pods and hosts on {len(ports)} ports ({endpoints * endpoints * len(ports)}). "
             "Remove the extra Pods, or check large clusters with `manage.py netpol check`."))]
-        result.previous = previous or ""
+        result.problem_count = 1
         return result
     result.cluster = cluster
     analyzer = Analyzer(cluster)
     matrix = build_matrix(analyzer, [ip for ip, _ in world.externals], ports)
     result.allowed = matrix.allowed
-    result.previous = encode_previous(matrix.allowed)
     result.headline = _headline(world, cluster, matrix.allowed)
     result.matrix = _matrix_view(matrix)
     result.picture = draw(world, cluster, matrix)
@@ -177,9 +175,14 @@ def evaluate(world: World, text: str, previous: str | None = None) -> Evaluation
     return result
 
 
-def _problem(p) -> ProblemLine:
-    where = ": ".join(x for x in (p.obj, p.path) if x)
-    return ProblemLine(p.line, where, p.message)
+def problem_lines(problems) -> list[ProblemLine]:
+    """The engine's problems as the panel lists them: the first MAX_PROBLEMS_SHOWN, then a count."""
+    lines = [ProblemLine(p.line, ": ".join(x for x in (p.obj, p.path) if x), p.message)
+             for p in problems[:MAX_PROBLEMS_SHOWN]]
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        lines.append(ProblemLine(None, "", f"... and {len(problems) - MAX_PROBLEMS_SHOWN} more problems; "
+                                           f"fix these first."))
+    return lines
 
 
 def endpoint_label(world: World, key: str) -> str:
@@ -250,22 +253,6 @@ def _policies(own, cluster) -> tuple[list[PolicyView], list[str]]:
 # --- what changed ----------------------------------------------------------------
 
 
-def encode_previous(allowed: frozenset) -> str:
-    return " ".join(f"{s}>{d}>{port}/{proto}" for s, d, port, proto in sorted(allowed))
-
-
-def parse_previous(text: str) -> frozenset:
-    if len(text) > MAX_PREVIOUS_CHARS:
-        raise BadRequest("the previous evaluation is too large")
-    found = set()
-    for token in text.split():
-        m = _TOKEN.fullmatch(token)
-        if not m:
-            raise BadRequest("the previous evaluation is malformed")
-        found.add((m.group(1), m.group(2), int(m.group(3)), m.group(4)))
-    return frozenset(found)
-
-
 def _diff(before: frozenset | None, after: frozenset) -> Diff:
     if before is None:
         return Diff(True, (), (), 0)
@@ -285,7 +272,7 @@ def _connection(c: Connection) -> str:
 
 def parse_cell(value: str) -> tuple[str, str, int, str]:
     """A matrix cell's button value, "src>dst>3306/TCP"; BadRequest when malformed."""
-    m = _TOKEN.fullmatch(value or "")
+    m = _CELL.fullmatch(value or "")
     if not m:
         raise BadRequest("the cell is malformed")
     return m.group(1), m.group(2), int(m.group(3)), m.group(4)

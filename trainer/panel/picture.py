@@ -1,6 +1,6 @@
 """The picture: namespaces as boxes of pods, outside hosts below, allowed connections as arrows.
 
-Only coordinates are computed here; templates/partials/panel/picture.html
+Only coordinates are computed here; the panel's picture_svg tag (templatetags/panel.py)
 draws the SVG. Connections are merged per pair of endpoints (one line, an
 arrowhead at each end that may be entered) over every port the matrix shows.
 """

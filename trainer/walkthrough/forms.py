@@ -6,13 +6,16 @@ from dataclasses import dataclass
 
 from trainer.catalog.stages import Scenario, catalog
 from trainer.panel.panel import BadRequest
+from trainer.panel.world import World
+
+from .worlds import world_for
 
 
 @dataclass(frozen=True)
 class Posted:
     text: str
-    previous: str
     scenario: Scenario
+    world: World  # the scenario as the panel sees it, looked up once per request
     probe: dict
 
 
@@ -24,4 +27,4 @@ def read_post(post) -> Posted:
     if scenario is None:
         raise BadRequest("unknown scenario")
     probe = {key: post.get(f"probe_{key}", "")[:300] for key in ("from", "to", "port", "protocol")}
-    return Posted(post["yaml"], post.get("previous", ""), scenario, probe)
+    return Posted(post["yaml"], scenario, world_for(scenario), probe)

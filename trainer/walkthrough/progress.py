@@ -12,17 +12,26 @@ from .models import StageProgress
 
 EVENTS = ("visited", "edited", "completed")
 SESSION_KEY = "walkthrough_progress"
+# For a signed-in learner: the events already stored, so an edit that changes nothing
+# writes nothing (the editor posts on every pause in typing).
+STORED_KEY = "walkthrough_stored"
 
 
 def record(request, stage: str, event: str) -> bool:
     """Note that the learner reached `event` in stage `stage` (a slug); True when it is new.
 
-    Cheap when already noted, so a view may call it on every request.
+    Free when already noted (no query, no session write), so a view may call it on
+    every request.
     """
     if event not in EVENTS:
         raise ValueError(f"unknown progress event {event!r}")
     if request.user.is_authenticated:
-        return _record_for_user(request.user, stage, {event})
+        mark, stored = f"{stage}:{event}", request.session.get(STORED_KEY, [])
+        if mark in stored:
+            return False
+        new = _record_for_user(request.user, stage, {event})
+        request.session[STORED_KEY] = [*stored, mark]
+        return new
     progress = request.session.get(SESSION_KEY, {})
     events = progress.get(stage, [])
     if event in events:

@@ -1,4 +1,4 @@
-"""The six stages: a page per stage, and the posts its editor, matrix cells and probe make.
+"""The stages: a page per stage, and the posts its editor, matrix cells and probe make.
 
 Each post renders just the fragment it changes for htmx, and the whole page
 otherwise, so the site works without JavaScript. A learner's mistake is a 200
@@ -19,12 +19,13 @@ from trainer.catalog.stages import catalog
 from trainer.ops.errors import refuse
 from trainer.ops.outages import OUTAGES
 from trainer.ops.ratelimit import rate_limited
+from trainer.panel import memory
 from trainer.panel.panel import BadRequest, evaluate, explain, parse_cell
 
 from . import progress
 from .claims import failures
-from .forms import read_post
-from .worlds import world_for
+from .forms import Posted, read_post
+from .worlds import starting_allowed, world_for
 
 STAGE_CONTENT_TYPE = "application/yaml; charset=utf-8"
 logger = logging.getLogger(__name__)
@@ -35,7 +36,6 @@ def _stage(number: int):
     if stage is None:
         raise Http404("No such stage.")
     return stage
-
 
 
 
@@ -63,9 +63,9 @@ def evaluate_view(request, number: int):
     stage = _stage(number)
     try:
         posted = read_post(request.POST)
-        evaluation = evaluate(world_for(posted.scenario), posted.text, posted.previous or None)
     except BadRequest as exc:
         return refuse(str(exc))
+    evaluation = _evaluate(request, stage, posted)
     try:
         news = _record_work(request, stage, posted, evaluation)
     except OUTAGES as exc:
@@ -89,7 +89,7 @@ def explain_view(request, number: int):
         src, dst, port, protocol = parse_cell(request.POST.get("cell", ""))
     except BadRequest as exc:
         return refuse(str(exc))
-    explanation = explain(world_for(posted.scenario), posted.text, src, dst, port, protocol)
+    explanation = explain(posted.world, posted.text, src, dst, port, protocol)
     return _answer(request, stage, posted, explanation, "explanation")
 
 
@@ -102,7 +102,7 @@ def probe_view(request, number: int):
     except BadRequest as exc:
         return refuse(str(exc))
     p = posted.probe
-    explanation = explain(world_for(posted.scenario), posted.text, p["from"], p["to"], p["port"], p["protocol"])
+    explanation = explain(posted.world, posted.text, p["from"], p["to"], p["port"], p["protocol"])
     return _answer(request, stage, posted, explanation, "probe")
 
 
@@ -124,6 +124,17 @@ def download(request, number: int):
 # --- helpers ---------------------------------------------------------------------
 
 
+def _evaluate(request, stage, posted: Posted):
+    """The panel for the posted YAML, diffed against this learner's previous evaluation here
+    (kept on the server), or else against the stage's own YAML."""
+    place = f"stage-{stage.number}:{posted.scenario.slug}"
+    before = memory.recall(request, place)
+    evaluation = evaluate(posted.world, posted.text, before or starting_allowed(stage.number, posted.scenario.slug))
+    if evaluation.ok:
+        memory.remember(request, place, evaluation.allowed)
+    return evaluation
+
+
 def _record_work(request, stage, posted, evaluation) -> set[str]:
     """Note what this evaluation achieved; returns the events that are new for the learner."""
     news = set()
@@ -131,7 +142,7 @@ def _record_work(request, stage, posted, evaluation) -> set[str]:
         if progress.record(request, stage.slug, "edited"):
             news.add("edited")
     claims = stage.claims.get(posted.scenario.slug)
-    if claims is not None and not failures(claims, world_for(posted.scenario), evaluation):
+    if claims is not None and not failures(claims, posted.world, evaluation):
         if progress.record(request, stage.slug, "completed"):
             news.add("completed")
     return news
@@ -160,13 +171,10 @@ def _answer(request, stage, posted, explanation, kind: str):
     """A cell's or a probe's answer: the fragment for htmx, else the page with it filled in."""
     if request.htmx:
         # The whole form posted here (the button's formaction); put the answer where it belongs.
-        response = render(request, "partials/panel/explanation.html", {"explanation": explanation, "kind": kind})
+        response = render(request, "panel/panel.html#explanation", {"explanation": explanation, "kind": kind})
         return reswap(retarget(response, "#explanation" if kind == "explanation" else "#probe-result"),
                       "innerHTML")
-    try:
-        evaluation = evaluate(world_for(posted.scenario), posted.text, posted.previous or None)
-    except BadRequest as exc:
-        return refuse(str(exc))
+    evaluation = _evaluate(request, stage, posted)
     extra = {"explanation": explanation} if kind == "explanation" else {"probe_answer": explanation}
     return _page(request, stage, posted.scenario, evaluation, probe=posted.probe, **extra)
 

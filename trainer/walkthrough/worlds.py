@@ -1,10 +1,11 @@
-"""A scenario of the catalog as the panel's World, built once per scenario."""
+"""A scenario of the catalog as the panel's World, and what a stage starts from, built once each."""
 
 from __future__ import annotations
 
 import functools
 
 from trainer.catalog.stages import Scenario, catalog
+from trainer.panel.panel import evaluate
 from trainer.panel.world import Target, World
 
 
@@ -15,6 +16,13 @@ def _world(slug: str) -> World:
 
 def world_for(scenario: Scenario) -> World:
     return _world(scenario.slug)
+
+
+@functools.cache
+def starting_allowed(number: int, slug: str) -> frozenset:
+    """What stage `number`'s own YAML allows in a scenario: an edit's diff compares with it
+    when the server keeps no previous evaluation."""
+    return evaluate(_world(slug), catalog().stage(number).yaml).allowed
 
 
 def _build(scenario: Scenario) -> World:

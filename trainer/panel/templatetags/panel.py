@@ -1,4 +1,4 @@
-"""{% load panel %}: the matrix body, written in Python.
+"""{% load panel %}: the matrix body and the picture, written in Python.
 
 The matrix is the result panel's largest part (a cell per source, destination
 and port) and the evaluate endpoint renders it on every pause in typing; built
