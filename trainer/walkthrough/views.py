@@ -74,7 +74,7 @@ def evaluate_view(request, number: int):
         logger.warning("progress not recorded, database unavailable: %s", type(exc).__name__)
         news = set()
     if request.htmx:
-        return render(request, "walkthrough/evaluated.html",
+        return render(request, "walkthrough/stage.html#evaluated",
                       _fragment_context(request, stage, posted.scenario, evaluation, news))
     return _page(request, stage, posted.scenario, evaluation)
 
