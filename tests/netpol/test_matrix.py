@@ -1,5 +1,6 @@
 """The bitmask matrix must agree with Analyzer.check, cell by cell, and diff correctly."""
 
+import json
 import random
 
 import pytest
@@ -191,6 +192,8 @@ def test_explanations_found_per_kind_read_as_each_verdict_does(seed, matching):
             for b in ends:
                 verdict = slow.check(a, b, *port)
                 assert fast.explain(a, b, *port) == (verdict.allowed, verdict.explanation), (seed, a.key, b.key, port)
+                allowed, escaped = fast.explain(a, b, *port, as_json=True)
+                assert (allowed, json.loads(f'"{escaped}"')) == (verdict.allowed, verdict.explanation)
 
 
 def test_twins_an_ipblock_misses_differently_are_explained_each_in_its_own_words():

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 
 from .build import load_cluster
-from .evaluation import Analyzer
+from .evaluation import Analyzer, json_text
 from .files import read_bounded
 from .loading import CLI_LIMITS, Limits
 from .objects import PROTOCOLS, Pod
@@ -220,19 +220,24 @@ def _all_pairs(analyzer: Analyzer, externals, as_json: bool, stdout) -> None:
 def _write_json(analyzer: Analyzer, checks, stdout) -> None:
     """{"results": [...]} in probe order, one result per line.
 
-    The whole list goes through json's C encoder in one call (an indent would send it
-    through the pure-Python one), and each explanation comes from verdicts found once
-    per kind of endpoint (Analyzer.explain)."""
-    import json  # imported here: the table of probes, the common run, needs it not
+    Each line is written as JSON text directly: the explanations come JSON-escaped from
+    Analyzer.explain (their words escaped once per kind of endpoint, not per probe), and
+    names are escaped once each; tests/tools/test_netpol_command.py reads the output back with json."""
+    names: dict[str, str] = {}
 
-    results = []
+    def name(end) -> str:
+        found = names.get(end.key)
+        if found is None:
+            found = names[end.key] = json_text(end.key)
+        return found
+
+    lines = []
     for src, dst, port, protocol in checks:
-        allowed, explanation = analyzer.explain(src, dst, port, protocol)
-        results.append({"from": src.key, "to": dst.key, "port": port, "protocol": protocol,
-                        "allowed": allowed, "explanation": explanation})
-    text = json.dumps(results)
-    # Objects are joined by '}, {"from"' and nowhere else: inside a string a quote is \".
-    stdout.write('{"results": [\n' + text[1:-1].replace('}, {"from"', '},\n{"from"') + "\n]}\n")
+        allowed, explanation = analyzer.explain(src, dst, port, protocol, as_json=True)
+        lines.append(f'{{"from": "{name(src)}", "to": "{name(dst)}", "port": {port}, '
+                     f'"protocol": "{protocol}", "allowed": {"true" if allowed else "false"}, '
+                     f'"explanation": "{explanation}"}}')
+    stdout.write('{"results": [\n' + ",\n".join(lines) + "\n]}\n")
 
 
 def _table(rows, stdout) -> None:
