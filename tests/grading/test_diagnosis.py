@@ -115,3 +115,20 @@ def test_at_most_a_handful_of_diagnoses_are_told():
     result = grade(exercise, exercise.starter)
     assert 1 <= len(result.diagnoses) <= 4
     assert result.diagnoses[0].startswith("DNS is forgotten")
+
+
+def test_every_mistake_a_detector_can_tell_has_a_title_for_instructors():
+    from trainer.grading import diagnosis
+
+    detectors = {d.__name__ for d in diagnosis.DETECTORS + diagnosis.ALWAYS}
+    assert detectors | {"no_policy"} == set(diagnosis.MISTAKES)
+
+
+def test_each_diagnosis_told_comes_with_its_mistake_and_a_passing_answer_has_none():
+    failing = grade(get_exercise("and-peer"), get_exercise("and-peer").starter)
+    assert failing.mistakes and failing.mistakes[0] == "or_for_and"
+    assert len(failing.mistakes) <= len(failing.diagnoses)
+    passing = grade(get_exercise("and-peer"), get_exercise("and-peer").solution)
+    assert passing.passed and passing.mistakes == []
+    empty = grade(get_exercise("and-peer"), "apiVersion: v1\nkind: List\nitems: []\n")
+    assert empty.mistakes == ["no_policy"]

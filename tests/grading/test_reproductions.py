@@ -74,6 +74,7 @@ def test_default_deny_dns_with_or_for_and_fails():
     result = verdict("default-deny-dns", answer)
     assert not result.passed
     assert result.diagnoses[0].startswith("OR where AND was meant")
+    assert result.mistakes[0] == "or_for_and"  # the id class views count
     assert any("kube-system/metrics-server on TCP and UDP 53" in m for m in failed_checks(result))
 
 
@@ -81,6 +82,7 @@ def test_default_deny_dns_with_the_namespace_alone_fails():
     result = verdict("default-deny-dns", solution("default-deny-dns", (DNS_POD_SELECTOR, "")))
     assert not result.passed
     assert result.diagnoses[0].startswith("The whole namespace is allowed")
+    assert result.mistakes[0] == "namespace_alone"
 
 
 # 5. Selectors that leave pods to come open, or let them in.

@@ -51,6 +51,7 @@ class Grade:
     diagnoses: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     error: InputError | None = None
+    mistakes: list[str] = field(default_factory=list)  # diagnosis.MISTAKES ids of the diagnoses
 
     @property
     def error_messages(self) -> list[str]:
@@ -134,11 +135,13 @@ def grade(exercise, answer_text: str | bytes, limits: Limits = WEB_LIMITS,
     total = sum(WEIGHTS[k] for k in parts)
     score = round(100 * sum(WEIGHTS[k] * v for k, v in parts.items()) / total) if total else 100
     score = 100 if passed else min(score, 99)
+    mistakes = []
     if judgement is not None:
-        diagnoses, notes = diagnosis.diagnose(judgement, passed)
+        told = diagnosis.findings(judgement, passed)
+        diagnoses, notes, mistakes = told.diagnoses, told.notes, told.mistakes
         if judgement.matched and judgement.reference.note:
             notes.insert(0, judgement.reference.note)
-    return Grade(passed, score, checks, diagnoses, notes)
+    return Grade(passed, score, checks, diagnoses, notes, mistakes=mistakes)
 
 
 def _reachability_checks(judgement: Judgement) -> list[Check]:

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class LabState(models.Model):
@@ -14,7 +15,10 @@ class LabState(models.Model):
     draft = models.TextField(blank=True)  # the editor's text at the last grade or apply
     hints_shown = models.PositiveSmallIntegerField(default=0)
     gave_up = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)  # first seen working on it
     updated_at = models.DateTimeField(auto_now=True)
+    # Every graded answer counts, though only the newest few are kept (LAB_ATTEMPTS_KEPT).
+    graded = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "exercise"], name="one_lab_per_exercise")]
@@ -33,6 +37,7 @@ class Submission(models.Model):
     passed = models.BooleanField()
     score = models.PositiveSmallIntegerField()
     diagnoses = models.JSONField(default=list, blank=True)
+    mistakes = models.JSONField(default=list, blank=True)  # grading.diagnosis.MISTAKES ids
     failed_checks = models.JSONField(default=list, blank=True)
     # Graded after giving up and seeing the model answer: a pass then is not the learner's own.
     after_solution = models.BooleanField(default=False)

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -57,6 +58,7 @@ class SubmissionRecord:
     diagnoses: tuple = ()
     failed_checks: tuple = ()
     after_solution: bool = False  # graded after the model answer was shown: not a pass of one's own
+    mistakes: tuple = ()  # grading.diagnosis.MISTAKES ids, for class views
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,9 @@ class DatabaseStore:
                 user=self.user, exercise=record.exercise, answer=record.answer,
                 created_at=record.created_at, passed=record.passed, score=record.score,
                 diagnoses=list(record.diagnoses), failed_checks=list(record.failed_checks),
-                after_solution=record.after_solution)
+                after_solution=record.after_solution, mistakes=list(record.mistakes))
+            models.LabState.objects.filter(user=self.user, exercise=record.exercise).update(
+                graded=F("graded") + 1)
             self._forget_oldest(record.exercise)
 
     def _forget_oldest(self, exercise: str):
@@ -210,7 +214,8 @@ class DatabaseStore:
     @staticmethod
     def _record(r) -> SubmissionRecord:
         return SubmissionRecord(r.exercise, r.answer, r.created_at, r.passed, r.score,
-                             tuple(r.diagnoses), tuple(r.failed_checks), r.after_solution)
+                                tuple(r.diagnoses), tuple(r.failed_checks), r.after_solution,
+                                tuple(r.mistakes))
 
     def attempts(self, exercise: str | None = None) -> list[SubmissionRecord]:
         rows = models.Submission.objects.filter(user=self.user)

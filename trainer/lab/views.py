@@ -155,7 +155,8 @@ def grade(request, slug):
         store.add_attempt(SubmissionRecord(
             exercise=slug, answer=text, created_at=timezone.now(), passed=verdict.passed,
             score=verdict.score, diagnoses=tuple(verdict.diagnoses),
-            failed_checks=tuple(c.message for c in verdict.checks if not c.ok), after_solution=lab.gave_up))
+            failed_checks=tuple(c.message for c in verdict.checks if not c.ok), after_solution=lab.gave_up,
+            mistakes=tuple(verdict.mistakes)))
     return _page(request, exercise, store, lab, "grade", result=Result(verdict), editor_text=text)
 
 

@@ -10,33 +10,40 @@ from trainer.netpol.objects import NAMESPACE_NAME_LABEL, Pod
 from .evidence import policy_named
 
 
-def or_for_and(ev) -> list[str]:
-    out = []
+def _namespace_only_peers(ev):
+    """(policy, rule, word, peer, pod-only peers of the rule) for each peer that let pods in
+    by a namespaceSelector alone."""
     for (key, direction, r), hits in ev.opened_rules.items():
         policy = policy_named(ev, key)
         rule = policy.rules(direction)[r]
         pod_only = [p for p in rule.peers if p.pod_selector is not None and p.namespace_selector is None]
         word = "from" if direction == "Ingress" else "to"
-        culprits = list(dict.fromkeys(rule.peers[i] for _, _, i in hits if i is not None))
-        for peer in culprits:
-            if peer.namespace_selector is None or peer.pod_selector is not None:
-                continue
-            if pod_only:
-                out.append(
-                    f"OR where AND was meant: in {at(policy, rule.line)}, `namespaceSelector` "
-                    f"({peer.namespace_selector.describe()}) and `podSelector` "
-                    f"({pod_only[0].pod_selector.describe()}) are separate items of `{word}`, each "
-                    f"starting with `-`, so either one admits: every pod in the matching namespaces "
-                    f"gets through. To admit only pods {pod_only[0].pod_selector.describe()} in those "
-                    f"namespaces, put both selectors in one item (no `-` before the second).")
-            else:
-                out.append(
-                    f"The whole namespace is allowed: {at(policy, peer.line)} has a "
-                    f"`namespaceSelector` ({peer.namespace_selector.describe()}) with no "
-                    f"`podSelector`, which admits every pod there, today's and any started later. "
-                    f"Add a `podSelector` to the same item (no `-` before it) to admit only the pods "
-                    f"the task names.")
-    return out
+        for peer in dict.fromkeys(rule.peers[i] for _, _, i in hits if i is not None):
+            if peer.namespace_selector is not None and peer.pod_selector is None:
+                yield policy, rule, word, peer, pod_only
+
+
+def or_for_and(ev) -> list[str]:
+    """namespaceSelector and podSelector as two items of one rule, where one was meant."""
+    return [
+        f"OR where AND was meant: in {at(policy, rule.line)}, `namespaceSelector` "
+        f"({peer.namespace_selector.describe()}) and `podSelector` "
+        f"({pod_only[0].pod_selector.describe()}) are separate items of `{word}`, each "
+        f"starting with `-`, so either one admits: every pod in the matching namespaces "
+        f"gets through. To admit only pods {pod_only[0].pod_selector.describe()} in those "
+        f"namespaces, put both selectors in one item (no `-` before the second)."
+        for policy, rule, word, peer, pod_only in _namespace_only_peers(ev) if pod_only]
+
+
+def namespace_alone(ev) -> list[str]:
+    """A namespaceSelector with no podSelector, where the task names pods."""
+    return [
+        f"The whole namespace is allowed: {at(policy, peer.line)} has a "
+        f"`namespaceSelector` ({peer.namespace_selector.describe()}) with no "
+        f"`podSelector`, which admits every pod there, today's and any started later. "
+        f"Add a `podSelector` to the same item (no `-` before it) to admit only the pods "
+        f"the task names."
+        for policy, _, _, peer, pod_only in _namespace_only_peers(ev) if not pod_only]
 
 
 def and_for_or(ev) -> list[str]:
