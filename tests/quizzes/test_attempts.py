@@ -128,3 +128,35 @@ def test_an_attempt_whose_question_left_the_bank_still_scores_the_rest(alice):
     attempt.refresh_from_db()
     assert attempt.graded_count == 4
     assert result_of(attempt).review[0].shown is None
+
+
+def test_an_attempt_on_several_topics_asks_only_those(alice):
+    topics = sorted(bank().topics)[:2]
+    attempt = attempts.start({"user": alice}, PRACTICE, topics=topics)
+    asked = {bank().questions[q.slug].topic for q in attempt.questions.all()}
+    assert asked and asked <= set(topics)
+
+
+def test_a_tagged_attempt_keeps_its_given_deadline_and_is_never_forgotten(alice, monkeypatch):
+    monkeypatch.setattr(attempts, "ATTEMPTS_KEPT", 2)
+    closes = timezone.now() + timedelta(minutes=7)
+    tagged = attempts.start({"user": alice}, EXAM, tag="class:1", deadline=closes)
+    assert tagged.deadline == closes and tagged.tag == "class:1"
+    attempts.finish(tagged)
+    for _ in range(3):
+        attempts.finish(attempts.start({"user": alice}, PRACTICE))
+    assert Attempt.objects.filter(pk=tagged.pk).exists()
+    assert Attempt.objects.filter(user=alice, tag="").count() == 2
+
+
+def test_moving_a_deadline_extends_an_open_exam_and_a_past_one_finishes_it(alice):
+    exam = attempts.start({"user": alice}, EXAM)
+    later = exam.deadline + timedelta(minutes=10)
+    attempts.set_deadline(exam, later)
+    assert Attempt.objects.get(pk=exam.pk).deadline == later and not exam.finished
+    now = timezone.now()
+    attempts.set_deadline(exam, now - GRACE - timedelta(seconds=1), now=now)
+    stored = Attempt.objects.get(pk=exam.pk)
+    assert stored.finished and stored.timed_out
+    attempts.set_deadline(exam, later)  # a finished attempt stays as it is
+    assert Attempt.objects.get(pk=exam.pk).deadline < later

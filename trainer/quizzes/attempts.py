@@ -67,19 +67,26 @@ def claim_anonymous_attempts(request, user) -> int:
 # --- starting -------------------------------------------------------------------------
 
 
-def start(owner: dict, preset: Preset, topic: str = "", now=None) -> Attempt:
+def start(owner: dict, preset: Preset, topic: str = "", now=None, *, topics=(), tag: str = "",
+          deadline=None) -> Attempt:
+    """A new attempt on the bank's questions (of `topic`, or of any of `topics`). `tag` and
+    `deadline` are for callers with a purpose of their own: a class exam's shared closing
+    time replaces the preset's length."""
     now = now or timezone.now()
     current = bank()
-    specs = [s for s in current.questions.values() if not topic or s.topic == topic]
+    wanted = {topic} if topic else set(topics)
+    specs = [s for s in current.questions.values() if not wanted or s.topic in wanted]
     seed = secrets.randbelow(SEED_RANGE)
     chosen = compose(specs, preset.count, random.Random(seed))
     title = preset.title
     if topic:
         title = f"{title}: {current.topics[topic].title}"
+    if deadline is None and preset.minutes:
+        deadline = now + timedelta(minutes=preset.minutes)
     with transaction.atomic():
         attempt = Attempt.objects.create(
-            **owner, mode=preset.mode, title=title, topic=topic, seed=seed, started_at=now,
-            deadline=now + timedelta(minutes=preset.minutes) if preset.minutes else None)
+            **owner, mode=preset.mode, title=title[:80], topic=topic, seed=seed, started_at=now,
+            deadline=deadline, tag=tag)
         AttemptQuestion.objects.bulk_create(
             AttemptQuestion(attempt=attempt, position=i, slug=slug, variant_seed=variant)
             for i, (slug, variant) in enumerate(chosen, start=1))
@@ -89,7 +96,7 @@ def start(owner: dict, preset: Preset, topic: str = "", now=None) -> Attempt:
 
 def _forget_oldest(owner: dict) -> None:
     """Keep a learner's history bounded: finished attempts past the newest ATTEMPTS_KEPT go."""
-    mine = Attempt.objects.filter(**owner)
+    mine = Attempt.objects.filter(**owner, tag="")  # tagged ones are bounded by their caller
     kept = list(mine.order_by("-started_at").values_list("pk", flat=True)[:ATTEMPTS_KEPT])
     if len(kept) == ATTEMPTS_KEPT:
         mine.filter(submitted_at__isnull=False).exclude(pk__in=kept).delete()
@@ -210,6 +217,19 @@ def finish(attempt: Attempt, now=None, timed_out: bool = False) -> Attempt:
         locked.correct_count, locked.graded_count = correct, graded
         locked.save(update_fields=["submitted_at", "timed_out", "correct_count", "graded_count"])
     return _refresh(attempt, locked)
+
+
+def set_deadline(attempt: Attempt, deadline, now=None) -> Attempt:
+    """Move an open attempt's deadline (extra time, or a class exam closed early); a closed
+    attempt is left as it is. A deadline already past finishes the attempt at once."""
+    enforce_deadline(attempt, now)
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.finished:
+            return _refresh(attempt, locked)
+        locked.deadline = attempt.deadline = deadline
+        locked.save(update_fields=["deadline"])
+    return enforce_deadline(attempt, now)
 
 
 def _refresh(attempt: Attempt, source: Attempt) -> Attempt:

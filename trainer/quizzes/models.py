@@ -34,6 +34,9 @@ class Attempt(models.Model):
     mode = models.CharField(max_length=10, choices=Mode.choices)
     title = models.CharField(max_length=80)
     topic = models.CharField(max_length=50, blank=True)  # practice on one topic
+    # Set by whoever started the attempt for a purpose of its own (a class assignment): such
+    # attempts are records, never forgotten to make room, and this app does not read the tag.
+    tag = models.CharField(max_length=40, blank=True, db_index=True)
     seed = models.PositiveIntegerField()
     started_at = models.DateTimeField(default=timezone.now)
     deadline = models.DateTimeField(null=True, blank=True)  # exams only
