@@ -8,6 +8,7 @@ urlpatterns = [
     path("stages/", include("trainer.walkthrough.urls")),
     path("lab/", include("trainer.lab.urls")),
     path("quizzes/", include("trainer.quizzes.urls")),
+    path("classes/", include("trainer.classes.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -43,6 +43,10 @@ LIMITS = {
     "answer": Limit(120, 1200, 60, "answers"),
     "quiz-start": Limit(30, 300, 3600, "quizzes started"),
     "signup": Limit(None, 10, 3600, "sign-ups"),
+    # A class joins within minutes, many learners behind one address: codes are 31^8, so 20 tries
+    # an hour per learner and 600 per address leave guessing hopeless.
+    "join": Limit(20, 600, 3600, "attempts to join a class"),
+    "poll": Limit(60, 3000, 60, "poll answers"),
 }
 
 

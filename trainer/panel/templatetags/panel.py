@@ -26,6 +26,10 @@ def matrix_rows(view, explain_url: str):
                 if cell.allowed is None:
                     out.append('<td class="cell na"><span aria-hidden="true">·</span>'
                                '<span class="visually-hidden">no policy applies</span></td>')
+                elif not explain_url:  # read-only (a class's view of a learner's answer)
+                    out.append(f'<td class="cell {cell.css}"><span role="img" '
+                               f'aria-label="{escape(cell.title.removesuffix(". Explain"))}">'
+                               f'{cell.symbol}</span></td>')
                 else:
                     out.append(f'<td class="cell {cell.css}"><button type="submit" name="cell" '
                                f'value="{escape(cell.value)}" formaction="{action}" '
