@@ -51,7 +51,7 @@ class Grade:
     diagnoses: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     error: InputError | None = None
-    mistakes: list[str] = field(default_factory=list)  # diagnosis.MISTAKES ids of the diagnoses
+    mistakes: list[str] = field(default_factory=list)  # the diagnosis.MISTAKES id of each diagnosis
 
     @property
     def error_messages(self) -> list[str]:

@@ -37,7 +37,7 @@ class Submission(models.Model):
     passed = models.BooleanField()
     score = models.PositiveSmallIntegerField()
     diagnoses = models.JSONField(default=list, blank=True)
-    mistakes = models.JSONField(default=list, blank=True)  # grading.diagnosis.MISTAKES ids
+    mistakes = models.JSONField(default=list, blank=True)  # each diagnosis's grading.diagnosis.MISTAKES id
     failed_checks = models.JSONField(default=list, blank=True)
     # Graded after giving up and seeing the model answer: a pass then is not the learner's own.
     after_solution = models.BooleanField(default=False)

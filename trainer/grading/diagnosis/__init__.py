@@ -63,11 +63,11 @@ MISTAKES = {
 class Findings:
     diagnoses: list[str] = field(default_factory=list)  # mistakes behind wrong connections
     notes: list[str] = field(default_factory=list)  # harmless oddities, or wrong whatever the result
-    mistakes: list[str] = field(default_factory=list)  # the ids (MISTAKES) of the diagnoses told
+    mistakes: list[str] = field(default_factory=list)  # the MISTAKES id of each diagnosis, in step
 
 
 def findings(judgement, passed: bool) -> Findings:
-    """The diagnoses and notes of an answer, with the id of each mistake told."""
+    """The diagnoses and notes of an answer, with the mistake each diagnosis tells."""
     ev = Evidence(judgement)
     told = Findings()
     if not ev.answer_policies():
@@ -88,7 +88,7 @@ def findings(judgement, passed: bool) -> Findings:
             else:
                 found.setdefault(sentence, detector.__name__)
     told.diagnoses = list(found)[:MAX_DIAGNOSES]
-    told.mistakes = list(dict.fromkeys(found[s] for s in told.diagnoses))
+    told.mistakes = [found[s] for s in told.diagnoses]
     told.notes = list(notes)
     return told
 
