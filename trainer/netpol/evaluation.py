@@ -285,7 +285,8 @@ class Analyzer:
         lines = [f"{src.key} -> {dst.key} on {protocol} {port}: {'allowed' if allowed else 'denied'}",
                  fill(egress, dst, dst), fill(ingress, src, dst)]
         if not allowed and egress_ok != ingress_ok:
-            lines.append(f"Both sides must allow a connection; {'ingress' if egress_ok else 'egress'} does not.")
+            refusing = "ingress" if egress_ok else "egress"
+            lines.append(f"Both sides must allow a connection; {refusing} does not.")
         note = ((egress_ok and type(dst) is Pod and egress.endswith(IPBLOCK_MARK))
                 or (ingress_ok and type(src) is Pod and ingress.endswith(IPBLOCK_MARK)))
         if note:
@@ -388,7 +389,8 @@ class Analyzer:
         if rule is not None:
             peer_index = rule.matching_peer(peer)
             port_index = rule.matching_port(port, protocol, dst_pod)
-            match = Match(rule.policy, rule.index, peer_index, port_index, rule.match_text(peer_index, port_index))
+            match = Match(rule.policy, rule.index, peer_index, port_index,
+                          rule.match_text(peer_index, port_index))
             return Side(direction, subject, True, True, keys, True, match=match, **ends)
         miss = None
         if explain:
@@ -441,7 +443,8 @@ class Analyzer:
 
     # --- explaining a denial -------------------------------------------------
 
-    def _nearest_miss(self, direction, policies, tried, peer, port, protocol, dst_pod, peer_kind=None) -> Miss:
+    def _nearest_miss(self, direction, policies, tried, peer, port, protocol, dst_pod,
+                      peer_kind=None) -> Miss:
         """The rule that came closest, from side()'s one pass: fewest failed conditions
         first, and on a tie a rule whose peer matched (only the port is wrong), which
         tells the learner more. A policy with no rules in the direction comes last."""
