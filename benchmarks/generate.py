@@ -289,7 +289,8 @@ def probe_lines(cluster: Cluster, count: int = 20000, seed: int = 1) -> list[str
     nobody declares."""
     rng = random.Random(seed)
     keys = [f"{p['metadata']['namespace']}/{p['metadata']['name']}" for p in cluster.pods]
-    app_of = {k: p["metadata"]["labels"].get("app", "kube-dns") for k, p in zip(keys, cluster.pods, strict=True)}
+    app_of = {k: p["metadata"]["labels"].get("app", "kube-dns")
+              for k, p in zip(keys, cluster.pods, strict=True)}
     by_namespace: dict[str, list[str]] = {}
     by_app: dict[tuple[str, str], list[str]] = {}
     for key in keys:

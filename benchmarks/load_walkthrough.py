@@ -42,7 +42,8 @@ wrk.body = %(body)s
 %(headers)s
 %(delay)s
 done = function(summary, latency, requests)
-  io.write(string.format("RESULT requests=%%d errors=%%d non2xx=%%d seconds=%%.3f p50=%%.3f p95=%%.3f p99=%%.3f\n",
+  io.write(string.format("RESULT requests=%%d errors=%%d non2xx=%%d seconds=%%.3f "
+    .. "p50=%%.3f p95=%%.3f p99=%%.3f\n",
     summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write
     + summary.errors.timeout, summary.errors.status, summary.duration / 1e6,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
@@ -113,7 +114,8 @@ def run_wrk(url: str, method: str, body: str, headers: dict, args, workdir: Path
     subprocess.run(["wrk", "-t2", f"-c{args.connections}", "-d2s", "-s", str(script), url],
                    check=True, capture_output=True, timeout=60)
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "5s", "-s", str(script), url],
+        ["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "5s",
+         "-s", str(script), url],
         check=True, capture_output=True, text=True, timeout=args.seconds + 60).stdout
     m = re.search(r"RESULT (.*)", out)
     result = {k: float(v) for k, v in (kv.split("=") for kv in m.group(1).split())}
@@ -141,8 +143,8 @@ def main() -> int:
            "DJANGO_SETTINGS_MODULE": "trainer.settings", "ALLOW_SQLITE": "1", "ALLOW_LOCAL_CACHE": "1",
            "RATE_LIMITS": "0", "STATIC_ROOT": str(workdir / "static")}
     os.environ.update({k: env[k] for k in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_COOKIES",
-                                            "DATABASE_URL", "ALLOW_SQLITE", "ALLOW_LOCAL_CACHE", "RATE_LIMITS",
-                                            "STATIC_ROOT")})
+                                            "DATABASE_URL", "ALLOW_SQLITE", "ALLOW_LOCAL_CACHE",
+                                            "RATE_LIMITS", "STATIC_ROOT")})
     subprocess.run([str(VENV_BIN / "python"), "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([str(VENV_BIN / "python"), "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT,
                    env=env, check=True)
@@ -160,17 +162,20 @@ def main() -> int:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     ratio = evaluate["rps"] / trivial["rps"]
-    print(f"gunicorn {args.workers} workers, wrk {args.connections} connections, {args.seconds}s each, 127.0.0.1")
+    print(f"gunicorn {args.workers} workers, wrk {args.connections} connections, "
+          f"{args.seconds}s each, 127.0.0.1")
     for name, r in (("trivial page  GET /", trivial), ("evaluate POST /stages/3/evaluate/", evaluate)):
         print(f"{name:36s} {r['rps']:8.1f} req/s  p50 {r['p50']:6.1f} ms  p95 {r['p95']:6.1f} ms  "
               f"p99 {r['p99']:6.1f} ms  errors {int(r['errors'])}  non-2xx {int(r['non2xx'])}")
     print(f"{'evaluate, users pausing ' + str(args.think_ms) + ' ms':36s} {paced['rps']:8.1f} req/s  "
           f"p50 {paced['p50']:6.1f} ms  p95 {paced['p95']:6.1f} ms  p99 {paced['p99']:6.1f} ms  "
           f"errors {int(paced['errors'])}  non-2xx {int(paced['non2xx'])}")
-    ok = ratio >= TARGET_RATIO and paced["p95"] < TARGET_P95_MS and not (evaluate["non2xx"] or paced["non2xx"])
+    ok = (ratio >= TARGET_RATIO and paced["p95"] < TARGET_P95_MS
+          and not (evaluate["non2xx"] or paced["non2xx"]))
     print(f"ratio evaluate/trivial at saturation {ratio:.3f} (target >= {TARGET_RATIO}); "
           f"p95 at {args.connections} users pausing {args.think_ms} ms {paced['p95']:.1f} ms "
-          f"(target < {TARGET_P95_MS:.0f} ms); at saturation {evaluate['p95']:.1f} ms: {'met' if ok else 'NOT met'}")
+          f"(target < {TARGET_P95_MS:.0f} ms); at saturation {evaluate['p95']:.1f} ms: "
+          f"{'met' if ok else 'NOT met'}")
     shutil.rmtree(workdir, ignore_errors=True)
     return 0 if ok else 1
 

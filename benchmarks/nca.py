@@ -40,7 +40,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("cluster", type=Path)
     parser.add_argument("--format", default="txt_no_fw_rules",
-                        help="nca's output format: txt_no_fw_rules (one line per pair) or txt (firewall rules)")
+                        help="nca's output format: txt_no_fw_rules (one line per pair) "
+                             "or txt (firewall rules)")
     args = parser.parse_args(argv)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:

@@ -123,8 +123,8 @@ class Postgres:
         self.start()
 
     def psql(self, sql: str, database: str = "postgres") -> str:
-        return subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", self.url(database), "-c", sql],
-                              check=True, capture_output=True, text=True, timeout=120).stdout
+        return subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", self.url(database),
+                               "-c", sql], check=True, capture_output=True, text=True, timeout=120).stdout
 
     def createdb(self, name: str) -> str:
         self.psql(f'CREATE DATABASE "{name}"')
@@ -190,7 +190,8 @@ class Gunicorn:
     """The site under gunicorn with deploy/gunicorn.conf.py, its own process group (so that kill()
     takes the master and every worker at once, as a crashed machine would)."""
 
-    def __init__(self, env: dict, workdir: Path, port: int | None = None, workers: int = 2, name: str = "app"):
+    def __init__(self, env: dict, workdir: Path, port: int | None = None, workers: int = 2,
+                 name: str = "app"):
         self.env, self.port, self.workers = env, port or free_port(), workers
         self.log = Path(workdir) / f"gunicorn-{name}.log"
         self.process: subprocess.Popen | None = None
@@ -254,7 +255,8 @@ class Nginx:
     """nginx of its own (Debian's binary) with the site file rendered from deploy/nginx, TLS with a
     certificate made for the occasion, listening on 127.0.0.1 only."""
 
-    def __init__(self, workdir: Path, upstreams: list[str], static_root: Path, rate: int = 50, burst: int = 100):
+    def __init__(self, workdir: Path, upstreams: list[str], static_root: Path, rate: int = 50,
+                 burst: int = 100):
         self.prefix = Path(workdir) / "nginx"
         (self.prefix / "tmp").mkdir(parents=True, exist_ok=True)
         os.chmod(self.prefix / "tmp", 0o777)  # workers run as nobody when started by root
@@ -266,7 +268,8 @@ class Nginx:
         os.chmod(key, 0o644)
         args = ["--server-name", "127.0.0.1 localhost", "--static-root", str(static_root),
                 "--cert", str(cert), "--key", str(key), "--http-listen", f"127.0.0.1:{self.http_port}",
-                "--https-listen", f"127.0.0.1:{self.https_port}", "--access-log", str(self.prefix / "access.log"),
+                "--https-listen", f"127.0.0.1:{self.https_port}",
+                "--access-log", str(self.prefix / "access.log"),
                 "--rate", str(rate), "--burst", str(burst)]
         for upstream in upstreams:
             args += ["--upstream", upstream]
@@ -313,7 +316,8 @@ class Browser:
         self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(
-            NoRedirect, urllib.request.HTTPCookieProcessor(self.jar), urllib.request.HTTPSHandler(context=insecure_tls()))
+            NoRedirect, urllib.request.HTTPCookieProcessor(self.jar),
+            urllib.request.HTTPSHandler(context=insecure_tls()))
         self.token = ""
 
     def request(self, method: str, path: str, data: dict | None = None, htmx: bool = False,

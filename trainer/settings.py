@@ -27,9 +27,11 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 if not DEBUG and "CHANGE-ME" in SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY is still the example's (deploy/trainer.env.example): set a random one.")
+    raise ImproperlyConfigured("SECRET_KEY is still the example's (deploy/trainer.env.example): "
+                               "set a random one.")
 
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+                 if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
@@ -250,7 +252,8 @@ LOGGING = {
                 "outage": {"()": "trainer.ops.logs.OutageFilter"}},
     "formatters": {
         "json": {"()": "trainer.ops.logs.JsonFormatter"},
-        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s user=%(user_id)s] %(name)s: %(message)s"},
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s user=%(user_id)s] "
+                           "%(name)s: %(message)s"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request", "outage"],
                              "formatter": os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")}},

@@ -33,7 +33,8 @@ def prepare(data_path: str, accounts: int, signed_in_share: float) -> None:
 
     shared = make_password(PASSWORD)
     names = [f"learner{n:03d}" for n in range(accounts)]
-    User.objects.bulk_create(User(username=name, email=f"{name}@example.org", password=shared) for name in names)
+    User.objects.bulk_create(User(username=name, email=f"{name}@example.org", password=shared)
+                             for name in names)
     data = {
         "stages": [{"number": s.number, "yaml": s.yaml} for s in catalog().stages],
         "exercises": [{"id": e.id, "starter": e.starter, "solution": e.solution} for e in all_exercises()],

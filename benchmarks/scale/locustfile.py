@@ -35,8 +35,9 @@ ACCOUNTS = list(DATA["accounts"])
 @events.request.add_listener
 def log_request(request_type, name, response_time, response_length, response=None, exception=None, **kwargs):
     status = getattr(response, "status_code", 0) or 0
+    error = str(exception)[:120] if exception else ""
     REQUEST_LOG.write(json.dumps({"t": time.time(), "name": name, "ms": round(response_time, 2),
-                                  "status": status, "error": str(exception)[:120] if exception else ""}) + "\n")
+                                  "status": status, "error": error}) + "\n")
 
 
 def acknowledge(kind: str, **facts) -> None:
@@ -59,7 +60,8 @@ class Visitor(FastHttpUser):
                 response.failure(f"status {response.status_code}")
             return response
 
-    def post(self, path: str, data: dict, name: str, *, htmx: bool = True, expect=(200,), target: str = "result"):
+    def post(self, path: str, data: dict, name: str, *, htmx: bool = True, expect=(200,),
+             target: str = "result"):
         headers = {"X-CSRFToken": self.token, "Referer": self.host + path,
                    "Content-Type": "application/x-www-form-urlencoded"}
         if htmx:
@@ -132,7 +134,8 @@ class Learner(Visitor):
         if self.exam is None:
             response = self.post("/quizzes/start/", {"mode": "exam", "preset": "exam-20"}, "/quizzes/start/",
                                  htmx=False, expect=(302,))
-            found = QUIZ_URL.search(response.headers.get("Location", "") if response.status_code == 302 else "")
+            location = response.headers.get("Location", "") if response.status_code == 302 else ""
+            found = QUIZ_URL.search(location)
             if not found:
                 return
             self.exam = (found.group(1), list(range(1, DATA["exam_questions_answered"] + 1)))
@@ -149,7 +152,8 @@ class Learner(Visitor):
                 if response.status_code == 200:
                     acknowledge("quiz-answer", attempt=attempt, position=position, answer=letter)
         if not left:  # submitted now, or at the next turn if this submit fails
-            response = self.post(f"/quizzes/{attempt}/submit/", {}, "/quizzes/A/submit/", htmx=False, expect=(302,))
+            response = self.post(f"/quizzes/{attempt}/submit/", {}, "/quizzes/A/submit/",
+                                 htmx=False, expect=(302,))
             if response.status_code == 302 and "/results/" in response.headers.get("Location", ""):
                 acknowledge("quiz-submit", attempt=attempt)
                 self.exam = None

@@ -80,7 +80,8 @@ def analyse(log: Path, windows: list[dict], t0: float, t1: float, ramp: float) -
     for name, rs in sorted(by_name.items()):
         ms = [r["ms"] for r in rs]
         endpoints[name] = {
-            "requests": len(rs), "p50": percentile(ms, 50), "p95": percentile(ms, 95), "p99": percentile(ms, 99),
+            "requests": len(rs),
+            "p50": percentile(ms, 50), "p95": percentile(ms, 95), "p99": percentile(ms, 99),
             "errors_in": sum(1 for r in rs if r["error"] and inside(r)),
             "errors_out": sum(1 for r in rs if r["error"] and not inside(r)),
         }
@@ -128,7 +129,8 @@ def main() -> int:
         data = workdir / "data.json"
         subprocess.run([str(VENV_BIN / "python"), str(HERE / "database.py"), "prepare", str(data),
                         str(args.accounts), str(args.accounts / args.users)], env=env, check=True, cwd=ROOT)
-        apps = [Gunicorn(env, workdir, workers=args.workers, name=f"app{i}").start() for i in range(args.instances)]
+        apps = [Gunicorn(env, workdir, workers=args.workers, name=f"app{i}").start()
+                for i in range(args.instances)]
         web = Nginx(workdir, [f"127.0.0.1:{a.port}" for a in apps], static, rate=100000, burst=100000).start()
         request_log, ack_log = workdir / "requests.jsonl", workdir / "acks.jsonl"
         try:
@@ -146,8 +148,8 @@ def main() -> int:
             t1 = time.time()
             faults.join(timeout=60)
             report = analyse(request_log, faults.windows, t0, t1, args.users / args.spawn_rate)
-            check = subprocess.run([str(VENV_BIN / "python"), str(HERE / "database.py"), "check", str(ack_log)],
-                                   env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+            checker = [str(VENV_BIN / "python"), str(HERE / "database.py"), "check", str(ack_log)]
+            check = subprocess.run(checker, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
             report["acknowledged"] = json.loads(check.stdout.strip().splitlines()[-1])
         finally:
             web.stop()
@@ -156,7 +158,8 @@ def main() -> int:
     report["windows"] = [{**w, "start": round(w["start"] - t0, 1), "end": round(w["end"] - t0, 1)}
                          for w in faults.windows]
     report["setup"] = {"users": args.users, "seconds": args.seconds, "instances": args.instances,
-                       "workers_per_instance": args.workers, "signed_in": args.accounts, "cores": os.cpu_count()}
+                       "workers_per_instance": args.workers, "signed_in": args.accounts,
+                       "cores": os.cpu_count()}
     print_report(report)
     (workdir / "report.json").write_text(json.dumps(report, indent=1))
     print(f"\nreport and logs: {workdir}" if args.keep else "")
@@ -164,15 +167,16 @@ def main() -> int:
         import shutil
 
         shutil.rmtree(workdir, ignore_errors=True)
-    met = (report["errors_out"] == 0 and report["p95"] < TARGET_P95_MS and report["acknowledged"]["lost"] == 0)
+    met = (report["errors_out"] == 0 and report["p95"] < TARGET_P95_MS
+           and report["acknowledged"]["lost"] == 0)
     return 0 if met else 1
 
 
 def print_report(r: dict) -> None:
     s = r["setup"]
-    print(f"{s['users']} simulated learners ({s['signed_in']} signed in), {s['instances']} gunicorn instances x "
-          f"{s['workers_per_instance']} sync workers behind nginx, PostgreSQL, Redis; {s['cores']} cores; "
-          f"{r['seconds']} s")
+    print(f"{s['users']} simulated learners ({s['signed_in']} signed in), "
+          f"{s['instances']} gunicorn instances x {s['workers_per_instance']} sync workers behind nginx, "
+          f"PostgreSQL, Redis; {s['cores']} cores; {r['seconds']} s")
     for w in r["windows"]:
         print(f"fault window {w['start']:6.1f} s .. {w['end']:6.1f} s: {w['fault']}")
     print(f"\n{'endpoint':28s} {'requests':>8s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s} "
@@ -185,13 +189,13 @@ def print_report(r: dict) -> None:
     print(f"\nthroughput {r['rps']} req/s; p95 outside the fault windows {r['p95_outside_windows']:.1f} ms; "
           f"after the {r['ramp_seconds']:.0f} s of arrivals (sign-ins hash passwords), outside the windows "
           f"{r['p95_steady']:.1f} ms")
-    print(f"errors inside the fault windows: {r['errors_in']} (statuses {', '.join(r['error_kinds_in']) or '-'}); "
-          f"outside: {r['errors_out']}")
+    print(f"errors inside the fault windows: {r['errors_in']} "
+          f"(statuses {', '.join(r['error_kinds_in']) or '-'}); outside: {r['errors_out']}")
     for example in r["errors_out_examples"]:
         print(f"  outside: {example}")
     a = r["acknowledged"]
-    print(f"acknowledged writes: {a['total']} ({', '.join(f'{k} {v}' for k, v in sorted(a['acknowledged'].items()))});"
-          f" lost: {a['lost']}")
+    kinds = ", ".join(f"{k} {v}" for k, v in sorted(a["acknowledged"].items()))
+    print(f"acknowledged writes: {a['total']} ({kinds}); lost: {a['lost']}")
     for example in a["lost_examples"]:
         print(f"  lost: {example}")
     print(f"targets: 0 errors outside the windows: {'met' if r['errors_out'] == 0 else 'NOT met'}; "

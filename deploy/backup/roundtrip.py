@@ -49,7 +49,8 @@ def populate(url: str) -> None:
         LabState.objects.create(user=user, exercise="lab-db-from-api", draft=f"# draft ünïcode {n}\n",
                                 transcript=[["kubectl get pods", "NAME READY"]], cluster={"applied": []})
         for k in range(3):
-            Attempt.objects.create(user=user, exercise="lab-db-from-api", answer=f"kind: NetworkPolicy # {n}.{k}",
+            Attempt.objects.create(user=user, exercise="lab-db-from-api",
+                                   answer=f"kind: NetworkPolicy # {n}.{k}",
                                    created_at=now - timedelta(minutes=k), passed=k == 0, score=100 - 10 * k,
                                    diagnoses=["OR for AND"], failed_checks=[], after_solution=k == 1)
         QuestionAnswer.objects.create(user=user, exercise="lab-db-from-api", question="q", picked=[1],
@@ -64,7 +65,8 @@ def populate(url: str) -> None:
 
 
 def digests(pg: Postgres, database: str) -> dict[str, str]:
-    tables = pg.psql("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1", database).split()
+    tables = pg.psql("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+                     database).split()
     found = {}
     for table in tables:
         found[table] = pg.psql(
@@ -78,7 +80,8 @@ def main() -> int:
         source = pg.createdb("trainer")
         manage(site_env(DATABASE_URL=source, ALLOW_LOCAL_CACHE="1"), "migrate", "--no-input", "-v0")
         populate(source)
-        env = {**os.environ, "DATABASE_URL": source, "BACKUP_DIR": str(Path(tmp) / "backups"), "BACKUP_KEEP": "2"}
+        env = {**os.environ, "DATABASE_URL": source, "BACKUP_DIR": str(Path(tmp) / "backups"),
+               "BACKUP_KEEP": "2"}
         dump = subprocess.run([str(HERE / "trainer-backup")], env=env, check=True, capture_output=True,
                               text=True, timeout=300).stdout.strip()
         target = pg.createdb("restored")
@@ -91,7 +94,8 @@ def main() -> int:
             same = before.get(table) == after.get(table)
             bad += not same
             rows = (before.get(table) or "missing").split()[0]
-            print(f"{table:40s} {rows:>6s} rows  {'identical' if same else 'DIFFERENT: ' + str(after.get(table))}")
+            verdict = "identical" if same else "DIFFERENT: " + str(after.get(table))
+            print(f"{table:40s} {rows:>6s} rows  {verdict}")
         populated = sum(int(v.split()[0]) for v in before.values())
         print(f"{len(before)} tables, {populated} rows: "
               f"{'restored identical' if not bad and populated else f'{bad} tables differ'}")

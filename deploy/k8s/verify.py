@@ -60,7 +60,8 @@ def verdicts(expected: list[Expectation]) -> list[dict]:
     with tempfile.NamedTemporaryFile("w", suffix=".txt") as probes:
         probes.write("".join(e.probe + "\n" for e in expected))
         probes.flush()
-        command = [sys.executable, str(ROOT / "manage.py"), "netpol", "check", "--json", "--probes", probes.name]
+        command = [sys.executable, str(ROOT / "manage.py"), "netpol", "check", "--json",
+                   "--probes", probes.name]
         for path in manifests():
             command += ["-f", str(path)]
         run = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
@@ -79,7 +80,8 @@ def main() -> int:
         wrong += not ok
         got = "allow" if r["allowed"] else "deny"
         print(f"{'ok  ' if ok else 'FAIL'} {e.probe:70s} {got:5s}"
-              + ("" if ok else f"  (line {e.line} wants {'allow' if e.allowed else 'deny'}): {r['explanation']}"))
+              + ("" if ok else f"  (line {e.line} wants {'allow' if e.allowed else 'deny'}): "
+                               f"{r['explanation']}"))
     print(f"{len(expected)} probes of deploy/k8s/networkpolicies.yaml: "
           f"{'all as intended' if not wrong else f'{wrong} not as intended'}")
     return 1 if wrong else 0

@@ -29,7 +29,8 @@ def test_signing_up_moves_stage_progress_lab_work_and_quiz_attempts_together(cli
     client.post(reverse("lab:grade", args=[exercise.id]), {"answer": exercise.solution})
     assert client.post(reverse("quizzes:start"), {"preset": "practice-10"}).status_code == 302
     response = client.post(reverse("accounts:signup"), {
-        "username": "newbie", "password1": "a long enough pass phrase", "password2": "a long enough pass phrase"})
+        "username": "newbie",
+        "password1": "a long enough pass phrase", "password2": "a long enough pass phrase"})
     assert response.status_code == 302
     assert Submission.objects.filter(user__username="newbie", exercise=exercise.id, passed=True).exists()
     assert StageProgress.objects.filter(user__username="newbie").exists()

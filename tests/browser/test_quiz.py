@@ -40,7 +40,8 @@ def test_a_short_exam_from_start_to_results(page, short_exams):
     choose_first(page)
     page.get_by_role("button", name="Flag for review").click()
     expect(page.locator("#flag button")).to_have_attribute("aria-pressed", "true")
-    expect(page.locator('#navigator a[aria-label="Question 2, answered, flagged for review"]')).to_be_visible()
+    flagged = page.locator('#navigator a[aria-label="Question 2, answered, flagged for review"]')
+    expect(flagged).to_be_visible()
 
     # Jump back with the navigator, then reload as a learner returning to the tab would.
     page.locator('#navigator a[aria-label^="Question 1"]').click()

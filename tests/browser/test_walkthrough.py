@@ -1,4 +1,5 @@
-"""The walkthrough in Debian's chromium: walk the stages, edit, explain, break, and the same without JavaScript."""
+"""The walkthrough in Debian's chromium: walk the stages, edit, explain, break, and the same
+without JavaScript."""
 
 import os
 import re
@@ -36,7 +37,11 @@ def set_cursor_after(page, text):
     return page.evaluate("""(text) => {
         const cm = document.querySelector('.CodeMirror').CodeMirror;
         for (let i = 0; i < cm.lineCount(); i++) {
-            if (cm.getLine(i).includes(text)) { cm.focus(); cm.setCursor({line: i, ch: cm.getLine(i).length}); return i + 1; }
+            if (cm.getLine(i).includes(text)) {
+                cm.focus();
+                cm.setCursor({line: i, ch: cm.getLine(i).length});
+                return i + 1;
+            }
         }
         return 0;
     }""", text)
@@ -63,7 +68,8 @@ def test_typing_a_change_updates_headline_matrix_and_diff(page):
     page.keyboard.type("7")
     expect(page.locator("#result .answer")).to_have_text(re.compile(r"^\s*Nothing can"))
     assert cell(page, "prod/api-pod", "prod/db").inner_text() == "✗"
-    assert "closed prod/api-pod → prod/db TCP 3306" in page.locator("#diff").inner_text().replace("CLOSED", "closed")
+    assert "closed prod/api-pod → prod/db TCP 3306" in (
+        page.locator("#diff").inner_text().replace("CLOSED", "closed"))
     # And back: the diff now says it opened again.
     page.keyboard.press("Backspace")
     page.keyboard.type("6")
@@ -136,13 +142,15 @@ def test_on_a_phone_only_the_matrix_scrolls_sideways(page, width):
     # The matrix is wider than the screen and scrolls in its own box...
     assert page.evaluate("(w => w.scrollWidth > w.clientWidth)(document.querySelector('.matrix-wrap'))")
     # ...and the editor wraps long lines instead of scrolling.
-    assert page.evaluate("(i => i.width <= i.clientWidth)(document.querySelector('.CodeMirror').CodeMirror.getScrollInfo())")
+    assert page.evaluate("(i => i.width <= i.clientWidth)"
+                         "(document.querySelector('.CodeMirror').CodeMirror.getScrollInfo())")
     # An opened explanation and a learner's one-word name in an error do not widen the page either.
     cell(page, "prod/web", "prod/db").click()
     page.locator("#explanation .explanation").wait_for()
     assert page.evaluate(PAGE_FITS)
     page.evaluate("""() => { const cm = document.querySelector('.CodeMirror').CodeMirror; cm.focus();
-        cm.setValue('kind: NetworkPolicy\\napiVersion: networking.k8s.io/v1\\nmetadata: {name: ' + 'x'.repeat(120) + '}\\n'
+        cm.setValue('kind: NetworkPolicy\\napiVersion: networking.k8s.io/v1\\n'
+                    + 'metadata: {name: ' + 'x'.repeat(120) + '}\\n'
                     + 'spec: {podSelector: {matchLabels: {a: [1]}}}'); }""")
     page.wait_for_selector("#result .problems")
     assert page.evaluate(PAGE_FITS), page.evaluate("document.documentElement.scrollWidth")
@@ -163,7 +171,8 @@ FOCUS_INFO = r"""() => {
     const a = document.activeElement;
     const ring = a.closest('.CodeMirror') || a;  // CodeMirror rings its box, not its hidden input
     const style = getComputedStyle(ring);
-    return {tag: a.tagName, inEditor: ring !== a, name: a.getAttribute('aria-label') || a.innerText || a.name || '',
+    return {tag: a.tagName, inEditor: ring !== a,
+            name: a.getAttribute('aria-label') || a.innerText || a.name || '',
             ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2
                   && !/^rgba\(.*,\s*0\)$/.test(style.outlineColor)};
 }"""
@@ -185,7 +194,8 @@ def test_every_control_is_reachable_by_tab_with_a_visible_focus_ring(page):
     assert unringed == []
     names = [" ".join(s["name"].split()) for s in stops]
     for expected in ("Skip to content", "Stage 3 policy (YAML)", "Evaluate", "Reset to the stage's YAML",
-                     "Download YAML", "prod/web to prod/db on TCP 3306: denied. Explain", "The picture in words",
+                     "Download YAML", "prod/web to prod/db on TCP 3306: denied. Explain",
+                     "The picture in words",
                      "probe_from", "probe_to", "probe_port", "Check", "DB in its own namespace"):
         assert expected in names, expected
     assert sum(s["tag"] == "BUTTON" and s["name"].endswith("Explain") for s in stops) == cells == 90

@@ -100,7 +100,8 @@ def _ip_ranges(text: str) -> tuple[tuple[int, int], ...] | None:
                 net = ipaddress.ip_network(part, strict=False)
                 ranges.append((int(net[0]), int(net[-1])))
             else:
-                ranges.append((int(ipaddress.ip_address(low)), int(ipaddress.ip_address(high if sep else low))))
+                last = high if sep else low
+                ranges.append((int(ipaddress.ip_address(low)), int(ipaddress.ip_address(last))))
         except ValueError:
             return None
     return tuple(ranges)

@@ -204,7 +204,8 @@ class _Generator:
         if shape in ("labels", "both"):
             selector["matchLabels"] = self.labels(pool, 1, 2)
         if shape in ("expressions", "both"):
-            selector["matchExpressions"] = [self.requirement(pool, presence) for _ in range(rng.randint(1, 2))]
+            selector["matchExpressions"] = [self.requirement(pool, presence)
+                                            for _ in range(rng.randint(1, 2))]
         if namespaces and shape != "empty" and self.chance(0.2):
             selector["matchExpressions"] = selector.get("matchExpressions", []) + [{
                 "key": "kubernetes.io/metadata.name", "operator": rng.choice(("In", "NotIn")),

@@ -22,7 +22,8 @@ FAMILIES = {
         "ingress": [{"from": [{"podSelector": {"matchLabels": {f"j{n}": "v"}}}]}]}),
     "one key, many values": lambda n, ns: _policy(f"p{n}", ns, {
         "podSelector": {"matchLabels": {"role": "db"}},
-        "ingress": [{"from": [{"podSelector": {"matchLabels": {"app": f"v{n}"}}}], "ports": [{"port": 1000 + n}]}]}),
+        "ingress": [{"from": [{"podSelector": {"matchLabels": {"app": f"v{n}"}}}],
+                     "ports": [{"port": 1000 + n}]}]}),
     "many ipBlocks": lambda n, ns: _policy(f"p{n}", ns, {
         "podSelector": {},
         "ingress": [{"from": [{"ipBlock": {"cidr": f"{11 + n // 250}.{n % 250}.0.0/16",
@@ -32,9 +33,11 @@ FAMILIES = {
         "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {"team": f"t{n}"}}}]}]}),
     "many port ranges": lambda n, ns: _policy(f"p{n}", ns, {
         "podSelector": {"matchLabels": {"role": "db"}},
-        "ingress": [{"ports": [{"port": 2 * k + 1, "endPort": 2 * k + 1} for k in range(n * 20, n * 20 + 20)]}]}),
+        "ingress": [{"ports": [{"port": 2 * k + 1, "endPort": 2 * k + 1}
+                               for k in range(n * 20, n * 20 + 20)]}]}),
     "NotIn on many keys": lambda n, ns: _policy(f"p{n}", ns, {
-        "podSelector": {"matchExpressions": [{"key": f"k{n % 12}", "operator": "NotIn", "values": [f"v{n}"]}]},
+        "podSelector": {"matchExpressions": [
+            {"key": f"k{n % 12}", "operator": "NotIn", "values": [f"v{n}"]}]},
         "egress": [{"to": [{"podSelector": {"matchExpressions": [
             {"key": f"k{(n * 7) % 12}", "operator": "In", "values": [f"v{n}", f"w{n}"]}]}}]}]}),
 }

@@ -161,7 +161,8 @@ def big_world(rng: random.Random, base: Cluster, extra_namespaces: dict) -> Clus
     pods = list(base.pods)
     network = ipaddress.ip_network("10.0.0.0/8")
     for i in range(40):
-        pods.append(Pod(rng.choice(list(namespaces)), f"w{i}", labels(rng), address_in(rng, network, True), ports))
+        pods.append(Pod(rng.choice(list(namespaces)), f"w{i}", labels(rng),
+                        address_in(rng, network, True), ports))
     return Cluster(namespaces, tuple(pods), ())
 
 
@@ -186,7 +187,8 @@ def test_every_difference_found_is_real_on_the_engine(seed):
     for mode in MODES:
         comparison = Comparison(universe, Side(worlds[0].policies, mode), Side(worlds[1].policies, mode))
         for diff in comparison.differences[:20]:
-            analyzers = [Analyzer(universe.cluster(w, (diff.src, diff.dst)), mode == MATCHING) for w in worlds]
+            analyzers = [Analyzer(universe.cluster(w, (diff.src, diff.dst)), mode == MATCHING)
+                         for w in worlds]
             src, dst = diff.src.engine_object, diff.dst.engine_object
             for analyzer, expected in zip(analyzers, (diff.left, diff.right), strict=True):
                 got = engine_ports(analyzer, src, dst)

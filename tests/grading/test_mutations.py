@@ -20,7 +20,8 @@ from .mutations import CHANGES, REWRITES, mutants, oracle_differs
 CASES = [(e, m) for e in all_exercises() if e.references for m in mutants(e)]
 
 
-@pytest.mark.parametrize("exercise, mutant", CASES, ids=[f"{e.id}-{m.kind}-{i}" for i, (e, m) in enumerate(CASES)])
+@pytest.mark.parametrize("exercise, mutant", CASES,
+                         ids=[f"{e.id}-{m.kind}-{i}" for i, (e, m) in enumerate(CASES)])
 def test_mutant_is_graded_by_what_it_means(exercise, mutant):
     result = grade(exercise, mutant.text)
     assert result.error is None, (mutant.where, result.error_messages)
@@ -38,8 +39,9 @@ def test_mutant_is_graded_by_what_it_means(exercise, mutant):
         reference = found.universe.cluster(found.world, (diff.src, diff.dst))
         port, protocol = (diff.extra or diff.missing).samples()[0]
         mode = diff.mode == MATCHING
-        mine = Analyzer(cluster, mode).allowed(diff.src.engine_object, diff.dst.engine_object, port, protocol)
-        theirs = Analyzer(reference, mode).allowed(diff.src.engine_object, diff.dst.engine_object, port, protocol)
+        src, dst = diff.src.engine_object, diff.dst.engine_object
+        mine = Analyzer(cluster, mode).allowed(src, dst, port, protocol)
+        theirs = Analyzer(reference, mode).allowed(src, dst, port, protocol)
         assert mine != theirs, mutant.where
 
 

@@ -44,7 +44,8 @@ def test_deny_db_ingress_with_tcp_22_open_to_every_source_fails():
 
 # 2. "on TCP 3306, and on nothing else", written as ports 1 to 3306.
 def test_allow_api_to_db_with_a_port_range_up_to_3306_fails_naming_the_extra_range():
-    result = verdict("allow-api-to-db", solution("allow-api-to-db", ("port: 3306", "port: 1\n      endPort: 3306")))
+    answer = solution("allow-api-to-db", ("port: 3306", "port: 1\n      endPort: 3306"))
+    result = verdict("allow-api-to-db", answer)
     assert not result.passed
     assert result.diagnoses[0].startswith("Too many ports")
     assert any("billing/api-pod can reach billing/db on TCP 1-3305, but the task allows only TCP 3306"
@@ -70,7 +71,8 @@ DNS_POD_SELECTOR = "      podSelector:\n        matchLabels:\n          k8s-app:
 
 
 def test_default_deny_dns_with_or_for_and_fails():
-    answer = solution("default-deny-dns", (DNS_POD_SELECTOR, DNS_POD_SELECTOR.replace("      podSelector", "    - podSelector")))
+    or_for_and = DNS_POD_SELECTOR.replace("      podSelector", "    - podSelector")
+    answer = solution("default-deny-dns", (DNS_POD_SELECTOR, or_for_and))
     result = verdict("default-deny-dns", answer)
     assert not result.passed
     assert result.diagnoses[0].startswith("OR where AND was meant")

@@ -19,7 +19,8 @@ metadata: {name: kube-system}
 apiVersion: v1
 kind: Pod
 metadata: {name: coredns, namespace: kube-system, labels: {k8s-app: kube-dns}}
-spec: {containers: [{name: coredns, image: "coredns:1.11", ports: [{name: dns, containerPort: 53, protocol: UDP}, {name: dns-tcp, containerPort: 53}]}]}
+spec: {containers: [{name: coredns, image: "coredns:1.11", ports: [\
+{name: dns, containerPort: 53, protocol: UDP}, {name: dns-tcp, containerPort: 53}]}]}
 status: {podIP: 10.0.0.10}
 ---
 apiVersion: v1

@@ -106,7 +106,8 @@ def test_a_refused_object_exits_2_with_the_field_path(solution):
 def test_the_real_command_never_prints_a_traceback(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_bytes(b"\xff\xfe not utf-8")
-    for args in (["and-peer", str(bad)], ["and-peer", str(tmp_path)], ["no-such-exercise", str(bad), "--json"]):
+    for args in (["and-peer", str(bad)], ["and-peer", str(tmp_path)],
+                 ["no-such-exercise", str(bad), "--json"]):
         proc = subprocess.run([sys.executable, "manage.py", "grade", *args], cwd=ROOT,
                               capture_output=True, text=True, timeout=120)
         assert proc.returncode == 2, proc.stderr

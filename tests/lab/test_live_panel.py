@@ -27,7 +27,8 @@ def test_a_stage_exercise_shows_the_panel_from_the_start(client, exercise):
     html = client.get(url("exercise")).content.decode()
     assert exercise.stage == 3
     assert '<section id="result" class="panel"' in html and 'class="matrix"' in html
-    assert f'hx-post="{url("evaluate")}"' in html and 'hx-trigger="input changed delay:500ms from:#yaml"' in html
+    assert f'hx-post="{url("evaluate")}"' in html
+    assert 'hx-trigger="input changed delay:500ms from:#yaml"' in html
     assert "Hide reachability" in html
 
 
@@ -36,7 +37,8 @@ def test_an_exam_style_exercise_hides_it_until_asked(client):
     html = client.get(url("exercise", exam.id)).content.decode()
     assert '<section id="result" class="panel"' not in html and "Show reachability as I type" in html
     shown = client.post(url("panel", exam.id), {"show": "1", "answer": exam.starter}, **HTMX)
-    assert shown["HX-Retarget"] == "#live-panel" and '<section id="result" class="panel"' in shown.content.decode()
+    assert shown["HX-Retarget"] == "#live-panel" and '<section id="result" class="panel"' in (
+        shown.content.decode())
     assert '<section id="result" class="panel"' in client.get(url("exercise", exam.id)).content.decode()
 
 
@@ -50,12 +52,14 @@ def test_an_edit_gets_the_panel_with_what_changed_since_the_starter(client, exer
 
 
 def test_yaml_problems_show_in_the_panel_with_their_lines(client, exercise):
-    fragment = client.post(url("evaluate"), {"answer": STARTER.replace("Ingress", "Ingres")}, **HTMX).content.decode()
+    answer = STARTER.replace("Ingress", "Ingres")
+    fragment = client.post(url("evaluate"), {"answer": answer}, **HTMX).content.decode()
     assert "Your YAML has 1 problem" in fragment and '<span class="line-ref">Line ' in fragment
 
 
 def test_a_cell_is_explained_in_place(client, exercise):
-    response = client.post(url("explain"), {"answer": SOLUTION, "cell": "prod/api-pod>prod/db>3306/TCP"}, **HTMX)
+    response = client.post(url("explain"), {"answer": SOLUTION, "cell": "prod/api-pod>prod/db>3306/TCP"},
+                           **HTMX)
     assert response["HX-Retarget"] == "#explanation"
     assert "allowed by ingress rule 1 of prod/db-policy" in response.content.decode()
 

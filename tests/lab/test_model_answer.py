@@ -56,5 +56,6 @@ def test_signing_up_keeps_the_mark(django_user_model):
     client.post(reverse("lab:give_up", args=[SLUG]), **HTMX)
     client.post(reverse("lab:grade", args=[SLUG]), {"answer": SOLUTION}, **HTMX)
     client.post(reverse("accounts:signup"), {"username": "newbie", "email": "n@example.org",
-                                             "password1": "a-long-password-42", "password2": "a-long-password-42"})
+                                             "password1": "a-long-password-42",
+                                             "password2": "a-long-password-42"})
     assert Submission.objects.get(user__username="newbie").after_solution

@@ -113,7 +113,8 @@ def test_a_pass_is_recorded_and_reveals_the_model_answer_out_of_band(client, exe
 
 def test_yaml_errors_are_messages_with_lines_not_attempts(client, exercise, alice):
     login(client, alice)
-    fragment = grade(client, "apiVersion: v1\nkind: NetworkPolicy\nmetadata:\n  name: x\n   bad: 1\n").content.decode()
+    answer = "apiVersion: v1\nkind: NetworkPolicy\nmetadata:\n  name: x\n   bad: 1\n"
+    fragment = grade(client, answer).content.decode()
     assert "The YAML cannot be applied" in fragment and 'data-error-lines="5"' in fragment
     assert '<span class="line-ref">Line 5</span>' in fragment  # the panel's own list of problems
     assert grade(client, "   ").content.decode().count("Write your NetworkPolicy in the editor first.") == 1
@@ -261,9 +262,10 @@ def test_questions_are_graded_at_once_with_their_explanation(client, exercise, a
     assert "Not quite." in fragment and "The answer: 1." in fragment and "lists web-policy alone" in fragment
     fragment = client.post(question_url, {"picked": "1"}, **HTMX).content.decode()
     assert "Right." in fragment
-    assert list(QuestionAnswer.objects.filter(user=alice).order_by("id").values_list("correct", flat=True)) == [
-        False, True]
-    fragment = client.post(url("question", SLUG, "reach-web"), {"picked": ["0", "1", "2"]}, **HTMX).content.decode()
+    answers = QuestionAnswer.objects.filter(user=alice).order_by("id")
+    assert list(answers.values_list("correct", flat=True)) == [False, True]
+    picked = {"picked": ["0", "1", "2"]}
+    fragment = client.post(url("question", SLUG, "reach-web"), picked, **HTMX).content.decode()
     assert "Right." in fragment
 
 

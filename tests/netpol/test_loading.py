@@ -254,7 +254,8 @@ def test_base_60_stays_a_string_so_port_1_20_is_a_bad_port_name_not_port_80():
 
 
 def test_scalars_are_read_as_go_yaml_v2_reads_them():
-    (doc, _, _), = parse_yaml("a: 0x50\nb: 0o17\nc: 017\nd: 1_000\ne: yes\nf: 'yes'\ng: ~\nh: 1e3\ni: 0x_\nj: 08")
+    (doc, _, _), = parse_yaml("a: 0x50\nb: 0o17\nc: 017\nd: 1_000\ne: yes\n"
+                              "f: 'yes'\ng: ~\nh: 1e3\ni: 0x_\nj: 08")
     assert doc == {"a": 80, "b": 15, "c": 15, "d": 1000, "e": True, "f": "yes", "g": None,
                    "h": 1000.0, "i": "0x_", "j": 8.0}
 
@@ -324,7 +325,8 @@ def test_a_lone_surrogate_is_refused():
 @pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\ufffe"])
 def test_control_characters_are_refused_with_line_and_column(char):
     problem = refused(f"kind: Pod\nmetadata:\n  name: a{char}b\n")
-    assert problem.message == f"invalid YAML: invalid character \"{char.encode('unicode_escape').decode()}\" at column 10"
+    assert problem.message == (
+        f"invalid YAML: invalid character \"{char.encode('unicode_escape').decode()}\" at column 10")
     assert problem.line == 3
 
 
@@ -359,7 +361,8 @@ def test_a_utf8_bom_is_ignored_in_text_and_in_bytes():
 
 
 def test_comments_are_ignored_and_comment_only_documents_are_skipped():
-    text = "# cluster\n---\n# nothing here\n---\n" + POD.replace("labels: {app: web}", "labels: {app: web}  # who")
+    text = ("# cluster\n---\n# nothing here\n---\n"
+            + POD.replace("labels: {app: web}", "labels: {app: web}  # who"))
     ((data, line),) = loaded(text)
     assert data["metadata"]["labels"] == {"app": "web"} and line == 8
 
@@ -447,7 +450,8 @@ def test_kind_list_and_typed_lists_unpack_with_file_lines():
     items = "".join(f"- {{apiVersion: v1, kind: Namespace, metadata: {{name: ns{i}}}}}\n" for i in range(3))
     for kind in ("List", "NamespaceList"):
         manifests = load_manifests(f"apiVersion: v1\nkind: {kind}\nitems:\n{items}", "l.yaml")
-        assert [(m.data["metadata"]["name"], m.line()) for m in manifests] == [("ns0", 4), ("ns1", 5), ("ns2", 6)]
+        assert [(m.data["metadata"]["name"], m.line()) for m in manifests] == [
+            ("ns0", 4), ("ns1", 5), ("ns2", 6)]
 
 
 def test_an_empty_list_has_no_objects():
@@ -489,7 +493,8 @@ def test_the_same_dump_as_tab_indented_json_loads_the_same_cluster():
     from_yaml = load_cluster([(DUMP, "dump.yaml")])
     from_json = load_cluster([(as_json, "dump.json")])
     assert from_json.namespaces == from_yaml.namespaces
-    assert [(p.key, p.ip, p.ports) for p in from_json.pods] == [(p.key, p.ip, p.ports) for p in from_yaml.pods]
+    assert [(p.key, p.ip, p.ports) for p in from_json.pods] == [
+        (p.key, p.ip, p.ports) for p in from_yaml.pods]
     assert [p.key for p in from_json.policies] == [p.key for p in from_yaml.policies]
 
 

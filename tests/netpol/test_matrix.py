@@ -165,7 +165,8 @@ def test_the_fast_answer_agrees_with_the_explained_verdict(seed):
     for port in ((80, "TCP"), (3306, "UDP"), (3306, "TCP")):
         for a in ends:
             for b in ends:
-                assert analyzer.allowed(a, b, *port) == analyzer.check(a, b, *port).allowed, (seed, a.key, b.key)
+                assert analyzer.allowed(a, b, *port) == analyzer.check(a, b, *port).allowed, (
+                    seed, a.key, b.key)
 
 
 def with_twins(cluster, rng):
@@ -191,7 +192,8 @@ def test_explanations_found_per_kind_read_as_each_verdict_does(seed, matching):
         for a in ends:
             for b in ends:
                 verdict = slow.check(a, b, *port)
-                assert fast.explain(a, b, *port) == (verdict.allowed, verdict.explanation), (seed, a.key, b.key, port)
+                assert fast.explain(a, b, *port) == (verdict.allowed, verdict.explanation), (
+                    seed, a.key, b.key, port)
                 allowed, escaped = fast.explain(a, b, *port, as_json=True)
                 assert (allowed, json.loads(f'"{escaped}"')) == (verdict.allowed, verdict.explanation)
 

@@ -176,7 +176,8 @@ def test_a_service_or_deployment_gets_no_problems_and_is_ignored():
 
 def test_a_pod_keeps_every_field_the_engine_ignores():
     text = ("apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: prod, anything: [1]}\n"
-            "spec:\n  containers:\n  - imag: typo-is-not-ours\n    ports: [{containerPort: 80, hostPort: 8080}]\n"
+            "spec:\n  containers:\n  - imag: typo-is-not-ours\n"
+            "    ports: [{containerPort: 80, hostPort: 8080}]\n"
             "  nodeName: 5\nstatus: {phase: Running, podIP: 10.0.0.4, hostIP: 172.18.0.2}\n")
     (pod,) = load_cluster([(text, "t.yaml")]).pods
     assert (pod.key, pod.ip, pod.ports[0].port, pod.ports[0].protocol) == ("prod/web", "10.0.0.4", 80, "TCP")
@@ -325,7 +326,8 @@ def test_generate_name_is_a_dns_subdomain_prefix():
 
 def test_generate_name_alone_is_refused_as_kubectl_apply_refuses_it():
     text = policy().replace("name: p,", "generateName: db-,")
-    assert only(text) == ("metadata.name", "Required value: generateName cannot be used with apply: give a name", 3)
+    assert only(text) == (
+        "metadata.name", "Required value: generateName cannot be used with apply: give a name", 3)
 
 
 def test_a_policy_name_is_a_dns_subdomain():
@@ -369,7 +371,8 @@ metadata:
 def test_a_label_key_with_two_slashes():
     assert only(policy("podSelector: {matchLabels: {a/b/c: x}}")) == (
         "spec.podSelector.matchLabels",
-        "Invalid value: \"a/b/c\": a valid label key must consist of alphanumeric characters, '-', '_' or '.', "
+        "Invalid value: \"a/b/c\": a valid label key must consist of alphanumeric characters, "
+        "'-', '_' or '.', "
         "and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', "
         "regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS "
         "subdomain prefix and '/' (e.g. 'example.com/MyName')", 5)
@@ -441,7 +444,8 @@ def test_end_port_is_a_port_number():
 
 def test_end_port_needs_a_numeric_port():
     assert only(ingress_ports("{port: http, endPort: 90}")) == (
-        "spec.ingress[0].ports[0].endPort", "Invalid value: 90: may not be specified when `port` is non-numeric", 7)
+        "spec.ingress[0].ports[0].endPort",
+        "Invalid value: 90: may not be specified when `port` is non-numeric", 7)
 
 
 def test_end_port_needs_a_port():
@@ -520,7 +524,8 @@ def test_an_ipv4_mapped_ipv6_cidr_is_refused():
 @pytest.mark.parametrize("inner", ["11.0.0.0/16", "10.0.0.0/8", "10.0.0.0/7", "2001:db8::/64"])
 def test_except_is_a_strict_subset_of_cidr(inner):
     assert only(ingress_peers(f"ipBlock: {{cidr: 10.0.0.0/8, except: ['{inner}']}}")) == (
-        "spec.ingress[0].from[0].ipBlock.except[0]", f'Invalid value: "{inner}": must be a strict subset of `cidr`', 7)
+        "spec.ingress[0].from[0].ipBlock.except[0]",
+        f'Invalid value: "{inner}": must be a strict subset of `cidr`', 7)
 
 
 def test_each_except_is_a_cidr():
@@ -533,7 +538,8 @@ def test_each_except_is_a_cidr():
               - 10.1.0.0/16
               - 10.2.0.0
         """)
-    assert only(text) == ("spec.ingress[0].from[0].ipBlock.except[1]", f'Invalid value: "10.2.0.0": {CIDR_MSG}', 11)
+    assert only(text) == (
+        "spec.ingress[0].from[0].ipBlock.except[1]", f'Invalid value: "10.2.0.0": {CIDR_MSG}', 11)
 
 
 # --- label selectors (ValidateLabelSelector) ----------------------------------------------
@@ -550,7 +556,8 @@ def test_in_and_not_in_need_values():
 
 
 def test_exists_and_does_not_exist_take_no_values():
-    text = selector("- {key: app, operator: Exists, values: [db]}\n- {key: app, operator: DoesNotExist, values: [x]}")
+    text = selector("- {key: app, operator: Exists, values: [db]}\n"
+                    "- {key: app, operator: DoesNotExist, values: [x]}")
     message = "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'"
     assert problems(text) == [
         ("spec.podSelector.matchExpressions[0].values", message, 7),
@@ -567,7 +574,8 @@ def test_an_operator_is_in_not_in_exists_or_does_not_exist(operator):
 
 def test_an_expression_needs_a_key_and_an_operator():
     assert problems(selector("- {values: [a]}")) == [
-        ("spec.podSelector.matchExpressions[0].operator", 'Invalid value: "": not a valid selector operator', 7),
+        ("spec.podSelector.matchExpressions[0].operator",
+         'Invalid value: "": not a valid selector operator', 7),
         ("spec.podSelector.matchExpressions[0].key", 'Invalid value: "": name part must be non-empty', 7),
         ("spec.podSelector.matchExpressions[0].key", f'Invalid value: "": {NAME_PART_MSG}', 7),
     ]
@@ -635,12 +643,14 @@ def pod(port: str = "{containerPort: 80}", ip: str = "10.0.0.4") -> str:
 
 def test_a_container_port_is_required():
     assert only(pod("{name: http}")) == ("spec.containers[0].ports[0].containerPort", "Required value", 8)
-    assert only(pod("{containerPort: 0}")) == ("spec.containers[0].ports[0].containerPort", "Required value", 8)
+    assert only(pod("{containerPort: 0}")) == (
+        "spec.containers[0].ports[0].containerPort", "Required value", 8)
 
 
 def test_a_container_port_is_a_port_number():
     assert only(pod("{containerPort: 70000}")) == (
-        "spec.containers[0].ports[0].containerPort", "Invalid value: 70000: must be between 1 and 65535, inclusive", 8)
+        "spec.containers[0].ports[0].containerPort",
+        "Invalid value: 70000: must be between 1 and 65535, inclusive", 8)
     assert only(pod('{containerPort: "80"}')) == (
         "spec.containers[0].ports[0].containerPort", 'Invalid type: expected an integer, got string "80"', 8)
 
@@ -663,7 +673,8 @@ def test_container_port_names_are_unique():
 
 
 def test_a_null_container_or_port_is_refused():
-    assert only(pod("null")) == ("spec.containers[0].ports[0]", "Invalid type: expected an object, got null", 8)
+    assert only(pod("null")) == (
+        "spec.containers[0].ports[0]", "Invalid type: expected an object, got null", 8)
     text = "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  -\n"
     assert only(text) == ("spec.containers[0]", "Invalid type: expected an object, got null", 6)
 
@@ -721,7 +732,8 @@ def test_every_problem_of_a_document_comes_back_together_in_line_order():
         ("spec.ingres", 'unknown field "spec.ingres"', 6),
         ("spec.policyTypes[1]", 'Unsupported value: "Egres": supported values: "Ingress", "Egress"', 7),
         ("spec.ingress[0].from[0]", "Required value: must specify a peer", 10),
-        ("spec.ingress[0].ports[0].endPort", "Invalid value: 79: must be greater than or equal to `port`", 12),
+        ("spec.ingress[0].ports[0].endPort",
+         "Invalid value: 79: must be greater than or equal to `port`", 12),
         ("spec.ingress[0].ports[1].protocol",
          'Unsupported value: "HTTP": supported values: "TCP", "UDP", "SCTP"', 13),
     ]
@@ -751,7 +763,8 @@ def test_lines_inside_a_list_are_lines_of_the_file():
     text = ("apiVersion: v1\nkind: List\nitems:\n"
             "- apiVersion: networking.k8s.io/v1\n  kind: NetworkPolicy\n  metadata: {name: p}\n"
             "  spec:\n    podSelector: {}\n    ingress:\n    - ports:\n      - port: 0\n")
-    assert only(text) == ("spec.ingress[0].ports[0].port", "Invalid value: 0: must be between 1 and 65535, inclusive", 11)
+    assert only(text) == (
+        "spec.ingress[0].ports[0].port", "Invalid value: 0: must be between 1 and 65535, inclusive", 11)
 
 
 def test_echoed_values_are_clipped_and_escaped():
@@ -781,7 +794,8 @@ BASE = [
                                {"ipBlock": {"cidr": "10.0.0.0/8", "except": ["10.1.0.0/16"]}}],
                       "ports": [{"port": "mysql"}, {"port": 80, "endPort": 90, "protocol": "UDP"},
                                 {"protocol": "SCTP"}]}],
-         "egress": [{"to": [{"namespaceSelector": {"matchExpressions": [{"key": "team", "operator": "Exists"}]}}],
+         "egress": [{"to": [{"namespaceSelector": {
+                         "matchExpressions": [{"key": "team", "operator": "Exists"}]}}],
                      "ports": [{"port": 53}]}]}},
 ]
 ODD_VALUES = [None, 0, 1, -1, 80, 65536, True, False, 1.5, float("nan"), "", "x", "TCP", "mysql", "In",

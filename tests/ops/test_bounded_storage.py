@@ -113,8 +113,8 @@ def test_the_clean_up_removes_expired_sessions_and_abandoned_anonymous_attempts(
     old = attempts.start({"user": None, "owner_token": "gone"}, preset, now=now - timedelta(days=30))
     recent = attempts.start({"user": None, "owner_token": "here"}, preset)
     mine = attempts.start({"user": alice}, preset, now=now - timedelta(days=30))
-    Submission.objects.bulk_create(Submission(user=alice, exercise=SLUG, answer="a", created_at=now, passed=False,
-                                              score=0) for _ in range(10))
+    Submission.objects.bulk_create(Submission(user=alice, exercise=SLUG, answer="a", created_at=now,
+                                              passed=False, score=0) for _ in range(10))
     from io import StringIO
 
     out = StringIO()

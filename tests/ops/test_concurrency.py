@@ -67,7 +67,8 @@ def test_an_answer_racing_the_submit_is_either_graded_or_refused(alice, trial):
 
     outcomes = in_threads([answering(q) for q in single]
                           + [lambda: attempts.finish(Attempt.objects.get(pk=attempt.pk))])
-    unexpected = [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, attempts.AttemptClosed)]
+    unexpected = [o for o in outcomes
+                  if isinstance(o, Exception) and not isinstance(o, attempts.AttemptClosed)]
     assert unexpected == []
     attempt.refresh_from_db()
     assert attempt.finished
@@ -115,8 +116,8 @@ def learner_session(n: int, exercise) -> dict:
         if response.status_code == 200:
             acknowledged[q.pk] = letter
     statuses.append(client.post(reverse("quizzes:submit", args=[pk])).status_code)
-    statuses.append(client.post(reverse("lab:grade", args=[exercise.id]), {"answer": exercise.starter or "a: 1"},
-                                HTTP_HX_REQUEST="true").status_code)
+    statuses.append(client.post(reverse("lab:grade", args=[exercise.id]),
+                                {"answer": exercise.starter or "a: 1"}, HTTP_HX_REQUEST="true").status_code)
     return {"attempt": pk, "statuses": statuses, "acknowledged": acknowledged}
 
 

@@ -63,8 +63,8 @@ def json_line(record_factory) -> dict:
 def test_a_log_line_is_one_json_object_with_time_level_request_and_user():
     tokens = logs.request_id.set("req-1"), logs.user_id.set("42")
     try:
-        entry = json_line(lambda: logging.LogRecord("trainer.x", logging.WARNING, __file__, 1, "hello %s", ("you",),
-                                                    None))
+        entry = json_line(lambda: logging.LogRecord("trainer.x", logging.WARNING, __file__, 1,
+                                                    "hello %s", ("you",), None))
     finally:
         logs.request_id.reset(tokens[0])
         logs.user_id.reset(tokens[1])

@@ -21,7 +21,8 @@ def objects(path: Path) -> list[dict]:
 
 
 def test_every_probe_gets_the_intended_verdict():
-    run = subprocess.run([sys.executable, str(K8S / "verify.py")], capture_output=True, text=True, timeout=120)
+    run = subprocess.run([sys.executable, str(K8S / "verify.py")],
+                         capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "all as intended" in run.stdout and "FAIL" not in run.stdout
 
@@ -62,7 +63,8 @@ def test_the_models_pods_carry_the_labels_of_what_they_stand_for():
             template = spec.get("template") or spec.get("jobTemplate", {}).get("spec", {}).get("template")
             if template:
                 templates[o["metadata"]["name"]] = template["metadata"]["labels"]
-    assert model[("trainer", "trainer-web-a")] == model[("trainer", "trainer-web-b")] == templates["trainer-web"]
+    assert model[("trainer", "trainer-web-a")] == model[("trainer", "trainer-web-b")] == (
+        templates["trainer-web"])
     assert model[("trainer", "trainer-migrate")] == templates["trainer-migrate"]
     assert model[("trainer", "trainer-cleanup")] == templates["trainer-cleanup"]
 

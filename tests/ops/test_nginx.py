@@ -27,7 +27,8 @@ def stack(collected, tmp_path_factory):
                        DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}", TRUST_X_FORWARDED_PROTO="1",
                        TRUSTED_PROXY_COUNT="1", SECURE_SSL_REDIRECT="1", SECURE_HSTS_SECONDS="31536000")
         manage(env, "migrate", "--no-input", "-v0")
-        with Gunicorn(env, workdir, workers=2) as app, Nginx(workdir, [f"127.0.0.1:{app.port}"], collected) as web:
+        with Gunicorn(env, workdir, workers=2) as app, \
+                Nginx(workdir, [f"127.0.0.1:{app.port}"], collected) as web:
             yield app, web
 
 

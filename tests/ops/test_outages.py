@@ -72,7 +72,8 @@ def test_a_database_outage_leaves_the_editor_working_and_the_rest_answers_503(st
     unavailable = [e for e in during if "service unavailable" in e["message"]]
     assert len(unavailable) == 2  # one per refused request: /lab/ and the quiz start
     assert all(e["level"] == "WARNING" and len(e["request_id"]) == 32 for e in unavailable)
-    assert {e["user_id"] for e in unavailable} == {"-", next(e["user_id"] for e in unavailable if e["user_id"] != "-")}
+    assert {e["user_id"] for e in unavailable} == {
+        "-", next(e["user_id"] for e in unavailable if e["user_id"] != "-")}
     skipped = [e for e in during if "progress not recorded" in e["message"]]
     assert len(skipped) == 1 and skipped[0]["user_id"] != "-"  # dana's, not the anonymous learner's
 

@@ -18,7 +18,7 @@ def documented_env(**changes) -> dict:
     for line in ENV_FILE.read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             key, _, value = line.partition("=")
-            env[key] = value.replace("CHANGE-ME", secrets.token_urlsafe(40)) if "CHANGE-ME" in value else value
+            env[key] = value.replace("CHANGE-ME", secrets.token_urlsafe(40))
     env.update(changes)
     return {k: v for k, v in env.items() if v is not None}
 

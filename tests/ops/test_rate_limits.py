@@ -37,7 +37,8 @@ def test_the_real_limits_leave_room_for_a_learner_typing_flat_out():
 
 def test_past_the_limit_an_edit_gets_a_429_the_panel_shows():
     client = Client()
-    client.get(reverse("walkthrough:stage", args=[3]), REMOTE_ADDR="198.51.100.7")  # a session, as in a browser
+    # a session, as in a browser
+    client.get(reverse("walkthrough:stage", args=[3]), REMOTE_ADDR="198.51.100.7")
     assert [edit(client, **HTMX).status_code for _ in range(5)] == [200] * 5
     refused = edit(client, **HTMX)
     assert refused.status_code == 429

@@ -59,7 +59,8 @@ def test_a_locked_out_attempt_costs_no_password_hash(alice, monkeypatch):
         sign_in(Client(), "alice", f"guess-{n}")
     hashed = []
     original = PBKDF2PasswordHasher.verify
-    monkeypatch.setattr(PBKDF2PasswordHasher, "verify", lambda self, *a: hashed.append(1) or original(self, *a))
+    monkeypatch.setattr(PBKDF2PasswordHasher, "verify",
+                        lambda self, *a: hashed.append(1) or original(self, *a))
     for n in range(20):
         assert sign_in(Client(), "alice", f"more-{n}").status_code == 429
     assert hashed == []

@@ -242,7 +242,8 @@ def test_every_post_needs_the_csrf_token(csrf_client, alice):
     attempt = exam_of(alice)
     for target in (reverse("quizzes:start"), url("answer", attempt, 1), url("flag", attempt, 1),
                    url("check", attempt, 1), url("submit", attempt)):
-        assert csrf_client.post(target, {"choice": ["A"], "mode": "exam", "preset": "exam-20"}).status_code == 403
+        form = {"choice": ["A"], "mode": "exam", "preset": "exam-20"}
+        assert csrf_client.post(target, form).status_code == 403
     attempt.refresh_from_db()
     assert not attempt.finished and not attempt.questions.get(position=1).answered
     # With the token the page carries in hx-headers, as htmx sends it, the same post works.

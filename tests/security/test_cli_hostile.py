@@ -101,7 +101,8 @@ def test_hostile_yaml_is_refused_with_the_file_and_a_reason(tmp_path, name, data
 
 @pytest.mark.parametrize("name, data", ACCEPTED, ids=[c[0] for c in ACCEPTED])
 def test_what_kubectl_reads_is_read(tmp_path, cluster, name, data):
-    status, out, err = check("-f", cluster, "-f", write(tmp_path, data), "--probe", "prod/api", "prod/db", "3306")
+    status, out, err = check("-f", cluster, "-f", write(tmp_path, data),
+                             "--probe", "prod/api", "prod/db", "3306")
     assert (status, err) == (0, "")
     assert out.splitlines()[1].split() == ["prod/api", "prod/db", "3306/TCP", "allowed"]
 
@@ -122,12 +123,14 @@ def test_a_huge_string_value_is_not_echoed(tmp_path):
     path = write(tmp_path, "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\n"
                            "spec: {podSelector: {matchLabels: {app: " + "x" * 3_000_000 + "}}}\n")
     status, out, err = check("-f", path)
-    refused(status, out, err, 'spec.podSelector.matchLabels: Invalid value: "xxx', '...": must be no more than 63')
+    refused(status, out, err,
+            'spec.podSelector.matchLabels: Invalid value: "xxx', '...": must be no more than 63')
     assert len(err) < 500
 
 
 def test_ten_thousand_problems_are_summed_up_after_the_first_hundred(tmp_path):
-    text = "".join(f"---\napiVersion: v1\nkind: Namespace\nmetadata: {{name: Bad_{i}}}\n" for i in range(10_000))
+    text = "".join(f"---\napiVersion: v1\nkind: Namespace\nmetadata: {{name: Bad_{i}}}\n"
+                   for i in range(10_000))
     status, out, err = check("-f", write(tmp_path, text))
     refused(status, out, err, "metadata.name", "... and 9900 more problems")
     assert len(err.splitlines()) == cli.MAX_PROBLEMS_SHOWN + 1
@@ -169,7 +172,8 @@ def test_dev_null_is_an_empty_file():
 
 def test_dev_zero_is_refused_after_reading_no_more_than_the_limit():
     proc = process("netpol", "check", "-f", "/dev/zero")
-    refused(proc.returncode, proc.stdout, proc.stderr, "/dev/zero: file is larger than the limit of 4194304 bytes")
+    refused(proc.returncode, proc.stdout, proc.stderr,
+            "/dev/zero: file is larger than the limit of 4194304 bytes")
 
 
 def test_a_fifo_nobody_writes_to_is_refused_at_once(tmp_path):
@@ -287,7 +291,8 @@ def test_a_fifo_as_probes_file(cluster, tmp_path):
 def test_a_table_too_large_to_print_is_refused_with_a_way_out(tmp_path):
     # 300 pods, each declaring its own port: 300 * 299 * 300 rows.
     pods = "".join(f"---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}, namespace: ns}}\n"
-                   f"spec: {{containers: [{{ports: [{{containerPort: {1000 + i}}}]}}]}}\n" for i in range(300))
+                   f"spec: {{containers: [{{ports: [{{containerPort: {1000 + i}}}]}}]}}\n"
+                   for i in range(300))
     path = write(tmp_path, pods)
     refused(*check("-f", path), "the table would have 26910000 rows", "--probe")
     refused(*check("-f", path, "--json"), "the limit is 100000 with --json")

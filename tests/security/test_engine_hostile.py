@@ -39,12 +39,14 @@ def test_lists_inside_lists_are_flattened_as_kubectl_does():
 
 def test_a_problem_inside_nested_lists_has_its_line_and_path():
     [problem] = problems(NESTED % 0)
-    assert (problem.line, problem.obj, problem.path) == (14, "NetworkPolicy prod/deny", "spec.ingress[0].ports[0].port")
+    assert (problem.line, problem.obj, problem.path) == (
+        14, "NetworkPolicy prod/deny", "spec.ingress[0].ports[0].port")
 
 
 def test_a_bad_item_of_a_nested_list_names_where_it_is():
     [problem] = problems("kind: List\nitems:\n- kind: List\n  items: [{kind: Pod}, 5]\n")
-    assert (problem.obj, problem.path, problem.message) == ("List", "items[0].items[1]", "is a number, not an object")
+    assert (problem.obj, problem.path, problem.message) == (
+        "List", "items[0].items[1]", "is a number, not an object")
 
 
 def test_a_huge_list_kind_is_clipped():

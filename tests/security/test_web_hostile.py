@@ -67,8 +67,10 @@ GETS = [
     ("/stages/99999999999999999999999/", 404), ("/stages/-1/", 404), ("/stages/1/?scenario=" + SCRIPT, 404),
     ("/stages/1/evaluate/", 405), ("/stages/1/explain/", 405), ("/stages/1/probe/", 405),
     ("/lab/", 200), ("/lab/progress/", 200), (f"/lab/{EXERCISE.id}/", 200), ("/lab/nope/", 404),
-    ("/lab/..%2F..%2Fetc%2Fpasswd/", 404), ("/lab/%2e%2e/%2e%2e/settings.py", 404), ("/lab/" + "a" * 5000 + "/", 404),
-    (f"/lab/{EXERCISE.id}/grade/", 405), (f"/lab/{EXERCISE.id}/terminal/", 405), (f"/lab/{EXERCISE.id}/hint/", 405),
+    ("/lab/..%2F..%2Fetc%2Fpasswd/", 404), ("/lab/%2e%2e/%2e%2e/settings.py", 404),
+    ("/lab/" + "a" * 5000 + "/", 404),
+    (f"/lab/{EXERCISE.id}/grade/", 405), (f"/lab/{EXERCISE.id}/terminal/", 405),
+    (f"/lab/{EXERCISE.id}/hint/", 405),
     (f"/lab/{EXERCISE.id}/give-up/", 405), (f"/lab/{EXERCISE.id}/questions/{QUESTION.id}/", 405),
     ("/accounts/login/", 200), ("/accounts/signup/", 200), ("/accounts/logout/", 405),
     ("/accounts/login/?next=" + SCRIPT, 200), ("/accounts/signup/?next=javascript:alert(1)", 200),
@@ -155,8 +157,8 @@ def test_hostile_yaml_in_a_stage_editor_is_shown_as_a_problem(web, name, data, f
 @pytest.mark.parametrize("name, data, fragment", WEB_REFUSED[:12], ids=[c[0] for c in WEB_REFUSED[:12]])
 def test_hostile_yaml_with_a_cell_or_a_probe(web, endpoint, name, data, fragment):
     text = data if isinstance(data, str) else data.decode("utf-8", "replace")
-    form = {"yaml": text, "cell": "prod/web>prod/db>3306/TCP", "probe_from": "prod/web", "probe_to": "prod/db",
-            "probe_port": "3306", "probe_protocol": "TCP"}
+    form = {"yaml": text, "cell": "prod/web>prod/db>3306/TCP",
+            "probe_from": "prod/web", "probe_to": "prod/db", "probe_port": "3306", "probe_protocol": "TCP"}
     for headers in ({}, HTMX):
         response = web.post(stage(endpoint), form, **headers)
         assert response.status_code == 200
@@ -202,8 +204,8 @@ def test_a_stage_post_no_form_could_send_is_a_400(web, endpoint, form):
         no_raw_script(response)
 
 
-@pytest.mark.parametrize("cell", ["", "a>b", "a>b>123456/TCP", "a>b>80/ICMP", "x" * 1000, SCRIPT + ">prod/db>80/TCP",
-                                  "prod/web>prod/db>80/tcp", "a b>c>80/TCP"])
+@pytest.mark.parametrize("cell", ["", "a>b", "a>b>123456/TCP", "a>b>80/ICMP", "x" * 1000,
+                                  SCRIPT + ">prod/db>80/TCP", "prod/web>prod/db>80/tcp", "a b>c>80/TCP"])
 def test_a_malformed_cell_is_a_400(web, cell):
     for headers in ({}, HTMX):
         response = web.post(stage("explain"), {"yaml": "", "cell": cell}, **headers)
@@ -222,7 +224,8 @@ def test_a_malformed_cell_is_a_400(web, cell):
     {"probe_from": "prod/db", "probe_to": "prod/db", "probe_port": "3306"},
     {"probe_from": "x" * 5000, "probe_to": "prod/db", "probe_port": "80"},
     {},
-], ids=["script", "long-port", "port-0", "script-protocol", "ipv6", "zone", "two-hosts", "self", "long-name", "none"])
+], ids=["script", "long-port", "port-0", "script-protocol", "ipv6", "zone", "two-hosts", "self", "long-name",
+        "none"])
 def test_odd_probes_get_an_answer_or_a_message(web, probe):
     for headers in ({}, HTMX):
         response = web.post(stage("probe"), {"yaml": "", **probe}, **headers)
@@ -240,7 +243,8 @@ def test_a_posted_previous_evaluation_is_ignored_the_server_keeps_its_own(web, e
 
 def test_a_stage_editor_full_of_pods_gets_a_bounded_panel(web):
     pods = "".join(f"--- {{apiVersion: v1, kind: Pod, metadata: {{name: p{i}}}, "
-                   f"spec: {{containers: [{{ports: [{{containerPort: {1000 + i}}}]}}]}}}}\n" for i in range(100))
+                   f"spec: {{containers: [{{ports: [{{containerPort: {1000 + i}}}]}}]}}}}\n"
+                   for i in range(100))
     response = web.post(stage("evaluate"), {"yaml": pods, "scenario": ""}, **HTMX)
     assert response.status_code == 200
     assert len(response.content) < 2_000_000
@@ -249,7 +253,8 @@ def test_a_stage_editor_full_of_pods_gets_a_bounded_panel(web):
 def test_the_largest_panel_is_remembered_for_the_next_diff(web):
     # 30 more pods: (9 + 30) endpoints squared on the scenario's 3 ports, just under the panel's 5,000.
     pods = "".join(f"--- {{apiVersion: v1, kind: Pod, metadata: {{name: p{i}}}, "
-                   f"spec: {{containers: [{{ports: [{{containerPort: {1000 + i}}}]}}]}}}}\n" for i in range(30))
+                   f"spec: {{containers: [{{ports: [{{containerPort: {1000 + i}}}]}}]}}}}\n"
+                   for i in range(30))
     web.get(stage("stage"))
     assert web.post(stage("evaluate"), {"yaml": pods, "scenario": ""}, **HTMX).status_code == 200
     again = web.post(stage("evaluate"), {"yaml": pods + "# edited\n", "scenario": ""}, **HTMX)
@@ -273,7 +278,8 @@ RAW = [
     (b"yaml=a&" + b"&".join(b"f%d=1" % i for i in range(2000)), "application/x-www-form-urlencoded"),
     (b"yaml=" + b"x" * 3_000_000, "application/x-www-form-urlencoded"),
     (b'{"yaml": "a: 1"}', "application/json"),
-    (b'--b\r\nContent-Disposition: form-data; name="yaml"\r\n\r\n\xff\xfe\r\n--b--\r\n', "multipart/form-data; boundary=b"),
+    (b'--b\r\nContent-Disposition: form-data; name="yaml"\r\n\r\n\xff\xfe\r\n--b--\r\n',
+     "multipart/form-data; boundary=b"),
     (b"garbage", "multipart/form-data; boundary=b"),
     (b"garbage", "multipart/form-data"),
     (b"yaml=a&scenario=", "application/x-www-form-urlencoded; charset=nonsense"),
@@ -323,7 +329,8 @@ def test_names_and_keys_in_the_lab_come_back_escaped_and_clipped(web, name, data
 
 
 def test_hundreds_of_problems_are_summed_up(web):
-    answer = "".join(f"--- {{apiVersion: v1, kind: Namespace, metadata: {{name: B_{i}}}}}\n" for i in range(400))
+    answer = "".join(f"--- {{apiVersion: v1, kind: Namespace, metadata: {{name: B_{i}}}}}\n"
+                     for i in range(400))
     response = web.post(lab("grade"), {"answer": answer}, **HTMX)
     text = body(response)
     assert response.status_code == 200
@@ -344,14 +351,16 @@ def test_odd_answers_get_a_message(web, alice, form):
 
 
 COMMANDS = [
-    "", "   ", "kubectl", "kubectl get pods -A", f"kubectl get pods -l '{SCRIPT}'", f"kubectl describe netpol {SCRIPT}",
+    "", "   ", "kubectl", "kubectl get pods -A", f"kubectl get pods -l '{SCRIPT}'",
+    f"kubectl describe netpol {SCRIPT}",
     f"kubectl exec -n shop web -- nc -zv -w 2 {SCRIPT} 80", f"kubectl exec -n shop web -- curl http://{SCRIPT}",
     f"echo {SCRIPT}", f"kubectl label ns shop a={SCRIPT}", "kubectl label pod db -n shop 'x=\x1b[31m'",
     "x" * 5000, "kubectl get pods -n " + "a" * 300, f"kubectl delete netpol {SCRIPT} -n shop",
     "kubectl exec -n shop web -- nc -zv -w 2 10.1.0.10 " + "9" * 5000,
     "kubectl exec -n shop web -- nc -zv -w 2 10.1.0.10 \u0663",
     "kubectl get pods -l 'a in (" + ",".join(["b"] * 3000) + ")'", "kubectl get pods -l " + "a=b," * 1000,
-    "kubectl apply -f /etc/passwd", "cat /etc/passwd", "$(reboot)", "`id`", "kubectl get po -A -o yaml --show-labels",
+    "kubectl apply -f /etc/passwd", "cat /etc/passwd", "$(reboot)", "`id`",
+    "kubectl get po -A -o yaml --show-labels",
     "kubectl apply -f - <<EOF", "'unterminated", "kubectl get pods -o jsonpath='{..}'", "\x00kubectl",
 ]
 
@@ -438,7 +447,8 @@ def _work(client):
 
 
 def _everything(client) -> str:
-    pages = [client.get(lab("exercise")), client.get(reverse("lab:progress")), client.get(reverse("lab:index")),
+    pages = [client.get(lab("exercise")), client.get(reverse("lab:progress")),
+             client.get(reverse("lab:index")),
              client.post(lab("terminal"), {"command": "kubectl get netpol -A"}, **HTMX),
              client.post(lab("terminal"), {"command": "kubectl get ns --show-labels"}, **HTMX),
              client.post(lab("terminal"), {"command": "history"}, **HTMX)]
@@ -491,15 +501,16 @@ def test_signup_with_bad_fields_shows_the_form_again(web, form):
 
 
 def test_signing_up_makes_a_learner_whatever_the_form_says(web, django_user_model):
-    response = web.post("/accounts/signup/", {"username": "mallory", "email": "m@example.org", "role": "instructor",
-                                              "is_staff": "on", "is_superuser": "on",
+    response = web.post("/accounts/signup/", {"username": "mallory", "email": "m@example.org",
+                                              "role": "instructor", "is_staff": "on", "is_superuser": "on",
                                               "password1": "Secr3t-pass!", "password2": "Secr3t-pass!"})
     assert response.status_code == 302
     user = django_user_model.objects.get(username="mallory")
     assert (user.role, user.is_staff, user.is_superuser) == ("learner", False, False)
 
 
-@pytest.mark.parametrize("username, password", [("", ""), ("\x00", "\x00"), (SCRIPT, "x"), ("u" * 5000, "p" * 5000)])
+@pytest.mark.parametrize("username, password",
+                         [("", ""), ("\x00", "\x00"), (SCRIPT, "x"), ("u" * 5000, "p" * 5000)])
 def test_login_with_bad_fields_shows_the_form_again(web, username, password):
     response = web.post("/accounts/login/", {"username": username, "password": password})
     assert response.status_code == 200
@@ -514,5 +525,6 @@ def test_sign_up_and_sign_in_never_redirect_off_site(web, alice, target):
                                               "next": target})
     assert response.status_code == 302 and response["Location"] == "/"
     web.post("/accounts/logout/")
-    response = web.post(f"/accounts/login/?next={target}", {"username": "alice", "password": "alice-password-1"})
+    response = web.post(f"/accounts/login/?next={target}",
+                        {"username": "alice", "password": "alice-password-1"})
     assert response.status_code == 302 and response["Location"] == "/"

@@ -1,4 +1,5 @@
-"""The lab's simulated shell: each command's output, describe in kubectl's layout, nc/curl as the engine decides."""
+"""The lab's simulated shell: each command's output, describe in kubectl's layout, nc/curl as
+the engine decides."""
 
 import json
 from datetime import UTC, datetime, timedelta
@@ -50,7 +51,8 @@ def lab(baseline):
 
 
 def policy(name, namespace, spec):
-    return f"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: {name}, namespace: {namespace}}}\nspec: {spec}\n"
+    return (f"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+            f"metadata: {{name: {name}, namespace: {namespace}}}\nspec: {spec}\n")
 
 
 # --- kubectl get ----------------------------------------------------------------
@@ -166,7 +168,8 @@ def test_several_types_prefix_their_names_and_empty_lists_say_so(lab):
 
 
 def test_names_across_all_namespaces_are_refused_as_kubectl_does(lab):
-    assert lab("kubectl get pods db -A") == "error: a resource cannot be retrieved by name across all namespaces"
+    assert lab("kubectl get pods db -A") == (
+        "error: a resource cannot be retrieved by name across all namespaces")
 
 
 # --- kubectl describe, against kubectl's own layout ---------------------------------------------------
@@ -248,12 +251,14 @@ def test_describe_both_directions_matches_kubectl(lab):
 def test_describe_separates_rules_and_shows_and_peers_ranges_and_any_source(lab):
     out = described(lab, "mixed", "prod", policy(
         "mixed", "prod",
-        "{podSelector: {matchExpressions: [{key: tier, operator: In, values: [web, api]}, {key: legacy, operator: DoesNotExist}]},"
+        "{podSelector: {matchExpressions: [{key: tier, operator: In, values: [web, api]},"
+        " {key: legacy, operator: DoesNotExist}]},"
         " policyTypes: [Egress, Ingress],"
         " ingress: [{ports: [{port: 80}]}],"
         " egress: [{to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}}],"
         "           ports: [{port: 53, protocol: TCP}, {port: 53, protocol: UDP}]},"
-        "          {to: [{namespaceSelector: {matchLabels: {env: prod}}, podSelector: {matchLabels: {role: db}}}],"
+        "          {to: [{namespaceSelector: {matchLabels: {env: prod}},"
+        " podSelector: {matchLabels: {role: db}}}],"
         "           ports: [{port: 3300, endPort: 3310}, {protocol: SCTP}]}]}"))
     assert out.split("Spec:\n")[1] == (
         "  PodSelector:     !legacy,tier in (api,web)\n"
@@ -313,7 +318,8 @@ def test_describe_namespace_aligns_its_labels(lab):
 def test_apply_creates_then_leaves_unchanged_then_configures(lab):
     assert lab.apply(SOLUTION) == "networkpolicy.networking.k8s.io/db-policy created"
     assert lab.apply(SOLUTION) == "networkpolicy.networking.k8s.io/db-policy unchanged"
-    assert lab.apply(SOLUTION.replace("3306", "3307")) == "networkpolicy.networking.k8s.io/db-policy configured"
+    assert lab.apply(SOLUTION.replace("3306", "3307")) == (
+        "networkpolicy.networking.k8s.io/db-policy configured")
     assert lab.apply(policy("web-policy", "prod", "{podSelector: {}}")) == (
         "networkpolicy.networking.k8s.io/web-policy configured")
 
@@ -321,7 +327,8 @@ def test_apply_creates_then_leaves_unchanged_then_configures(lab):
 def test_apply_reports_yaml_and_validation_errors_as_kubectl_with_the_engines_words(lab):
     assert lab.apply("a: [\n") == ("error: error parsing STDIN: error converting YAML to JSON: yaml: "
                                    "line 2: while parsing a flow node: did not find expected node content")
-    out = lab.apply(policy("bad", "prod", "{podSelector: {}, ingress: [{ports: [{port: 3306, endPort: 80}]}]}"))
+    out = lab.apply(policy("bad", "prod",
+                           "{podSelector: {}, ingress: [{ports: [{port: 3306, endPort: 80}]}]}"))
     assert out == ('The NetworkPolicy "bad" is invalid: spec.ingress[0].ports[0].endPort: '
                    "Invalid value: 80: must be greater than or equal to `port` (line 4)")
     assert lab.changes.is_pristine
@@ -330,8 +337,10 @@ def test_apply_reports_yaml_and_validation_errors_as_kubectl_with_the_engines_wo
 def test_apply_needs_an_existing_namespace_and_honours_dash_n(lab):
     assert lab.apply(policy("p", "nowhere", "{podSelector: {}}")) == (
         'Error from server (NotFound): error when creating "STDIN": namespaces "nowhere" not found')
-    no_namespace = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec: {podSelector: {}}\n"
-    assert lab("kubectl apply -n dev -f -", editor=no_namespace) == "networkpolicy.networking.k8s.io/p created"
+    no_namespace = ("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+                    "metadata: {name: p}\nspec: {podSelector: {}}\n")
+    assert lab("kubectl apply -n dev -f -", editor=no_namespace) == (
+        "networkpolicy.networking.k8s.io/p created")
     assert "p      <none>" in lab("kubectl get netpol -n dev")
     assert lab("kubectl apply -f -", editor=no_namespace) == "networkpolicy.networking.k8s.io/p created"
     assert "p      <none>" in lab("kubectl get netpol")
@@ -358,7 +367,8 @@ def test_dry_run_changes_nothing(lab):
 def test_delete_removes_lab_and_cluster_policies_and_reset_brings_them_back(lab):
     lab.apply(SOLUTION)
     assert "timed out" in lab("kubectl exec -n prod web -- nc -zv -w 2 10.1.0.10 3306")
-    assert lab("kubectl delete netpol db-policy -n prod") == 'networkpolicy.networking.k8s.io "db-policy" deleted'
+    assert lab("kubectl delete netpol db-policy -n prod") == (
+        'networkpolicy.networking.k8s.io "db-policy" deleted')
     assert "succeeded" in lab("kubectl exec -n prod web -- nc -zv -w 2 10.1.0.10 3306")
     assert lab("kubectl delete netpol db-policy -n prod") == (
         'Error from server (NotFound): networkpolicies.networking.k8s.io "db-policy" not found')
@@ -372,13 +382,16 @@ def test_delete_removes_lab_and_cluster_policies_and_reset_brings_them_back(lab)
 
 def test_delete_refuses_pods_and_needs_a_name(lab):
     assert lab("kubectl delete pod db -n prod").startswith("error: the practice lab keeps its pods")
-    assert lab("kubectl delete netpol -n prod") == "error: resource(s) were provided, but no name was specified"
-    assert lab("kubectl delete netpol --all -n prod") == 'networkpolicy.networking.k8s.io "web-policy" deleted'
+    assert lab("kubectl delete netpol -n prod") == (
+        "error: resource(s) were provided, but no name was specified")
+    assert lab("kubectl delete netpol --all -n prod") == (
+        'networkpolicy.networking.k8s.io "web-policy" deleted')
 
 
 def test_labelling_a_namespace_changes_who_a_namespace_selector_admits(lab):
     lab.apply(policy("db-policy", "prod",
-                     "{podSelector: {matchLabels: {role: db}}, ingress: [{from: [{namespaceSelector: {matchLabels: {env: trusted}}}]}]}"))
+                     "{podSelector: {matchLabels: {role: db}},"
+                     " ingress: [{from: [{namespaceSelector: {matchLabels: {env: trusted}}}]}]}"))
     probe = "kubectl exec -n dev api-pod -- nc -zv -w 2 10.1.0.10 3306"
     assert "timed out" in lab(probe)
     assert lab("kubectl label ns dev env=trusted") == (
@@ -403,10 +416,13 @@ def test_label_mistakes_get_kubectls_messages(lab):
     assert lab("kubectl label ns dev 'bad key=x'").startswith(
         'The Namespace "dev" is invalid: metadata.labels: Invalid value: "bad key": name part must consist')
     assert lab("kubectl label ns dev a=b=c") == "error: invalid label spec: a=b=c"
-    assert lab("kubectl label ns dev a=' x'").startswith('error: invalid label value: "a= x": a valid label must')
+    assert lab("kubectl label ns dev a=' x'").startswith(
+        'error: invalid label value: "a= x": a valid label must')
     assert lab("kubectl label ns dev") == "error: at least one label update is required"
-    assert lab("kubectl label ns nowhere a=b") == 'Error from server (NotFound): namespaces "nowhere" not found'
-    assert lab("kubectl label ns dev kubernetes.io/metadata.name=other --overwrite") == "namespace/dev not labeled"
+    assert lab("kubectl label ns nowhere a=b") == (
+        'Error from server (NotFound): namespaces "nowhere" not found')
+    assert lab("kubectl label ns dev kubernetes.io/metadata.name=other --overwrite") == (
+        "namespace/dev not labeled")
 
 
 # --- connections from inside a pod, as the engine decides ------------------------------------
@@ -415,7 +431,8 @@ PROBED_POLICIES = SOLUTION + "---\n" + policy(
     "api-egress", "prod",
     "{podSelector: {matchLabels: {name: api-pod}}, policyTypes: [Egress], egress: ["
     "{to: [{podSelector: {matchLabels: {role: db}}}], ports: [{port: 3306}]},"
-    "{to: [{namespaceSelector: {}, podSelector: {matchLabels: {k8s-app: kube-dns}}}], ports: [{port: 53, protocol: UDP}]},"
+    "{to: [{namespaceSelector: {}, podSelector: {matchLabels: {k8s-app: kube-dns}}}],"
+    " ports: [{port: 53, protocol: UDP}]},"
     "{to: [{ipBlock: {cidr: 203.0.113.0/24, except: [203.0.113.10/32]}}], ports: [{port: 443}]}]}")
 
 
@@ -429,11 +446,13 @@ def test_nc_and_curl_agree_with_the_engine_for_every_pod_pair_and_declared_port(
             for port in dst.ports:
                 proto = port.protocol
                 flag = " -u" if proto == "UDP" else ""
-                out = lab(f"kubectl exec -n {src.namespace} {src.name} -- nc -zv{flag} -w 2 {dst.ip} {port.port}")
+                out = lab(f"kubectl exec -n {src.namespace} {src.name} -- "
+                          f"nc -zv{flag} -w 2 {dst.ip} {port.port}")
                 allowed = analyzer.allowed(src, dst, port.port, proto)
                 assert ("succeeded!" in out) == allowed, (src.key, dst.key, port, out)
                 if proto == "TCP":
-                    out = lab(f"kubectl exec -n {src.namespace} {src.name} -- curl -m 2 http://{dst.ip}:{port.port}/")
+                    out = lab(f"kubectl exec -n {src.namespace} {src.name} -- "
+                              f"curl -m 2 http://{dst.ip}:{port.port}/")
                     assert out.startswith("Hello from") == allowed, (src.key, dst.key, port, out)
                 seen.append(allowed)
     assert len(seen) == 5 * 5  # five pods, five declared ports between them
@@ -462,7 +481,8 @@ def test_nc_and_curl_words(lab):
     assert lab("kubectl exec -n prod web -- curl -m 5 10.1.0.10:3306") == (
         "curl: (28) Connection timed out after 5001 milliseconds\n"
         "command terminated with exit code 28")
-    assert lab("kubectl exec -n prod web -- curl -s -m 5 10.1.0.10:3306") == "command terminated with exit code 28"
+    assert lab("kubectl exec -n prod web -- curl -s -m 5 10.1.0.10:3306") == (
+        "command terminated with exit code 28")
     assert lab("kubectl exec -n prod api-pod -- curl http://web/health") == (
         "Hello from prod/web (10.1.0.30), port 80, path /health")
     assert lab("kubectl exec -n prod api-pod -- curl -s -o /dev/null -w '%{http_code}' web") == "200"
@@ -487,9 +507,10 @@ def test_egress_without_dns_breaks_names_but_not_addresses(lab):
         'nc: getaddrinfo for host "db" port 3306: Temporary failure in name resolution\n'
         "command terminated with exit code 1")
     assert "succeeded" in lab("kubectl exec -n prod web -- nc -zv -w 2 10.1.0.10 3306")
-    lab.apply(policy("allow-dns", "prod", "{podSelector: {}, policyTypes: [Egress], egress: [{to: ["
-                                         "{namespaceSelector: {}, podSelector: {matchLabels: {k8s-app: kube-dns}}}],"
-                                         " ports: [{port: 53, protocol: UDP}]}]}"))
+    lab.apply(policy("allow-dns", "prod",
+                     "{podSelector: {}, policyTypes: [Egress], egress: [{to: ["
+                     "{namespaceSelector: {}, podSelector: {matchLabels: {k8s-app: kube-dns}}}],"
+                     " ports: [{port: 53, protocol: UDP}]}]}"))
     assert "succeeded" in lab("kubectl exec -n prod web -- nc -zv -w 2 db 3306")
 
 
@@ -513,9 +534,11 @@ def test_outside_hosts_answer_as_egress_ipblocks_decide(lab):
 
 
 def test_exec_mistakes_get_short_messages(lab):
-    assert lab("kubectl exec -n prod nope -- nc -zv db 1") == 'Error from server (NotFound): pods "nope" not found'
+    assert lab("kubectl exec -n prod nope -- nc -zv db 1") == (
+        'Error from server (NotFound): pods "nope" not found')
     assert lab("kubectl exec -n prod web nc -zv db 1").startswith("error: unknown shorthand flag: 'z' in -zv")
-    assert lab("kubectl exec -n prod web ls").startswith("error: exec [POD] [COMMAND] is not supported anymore")
+    assert lab("kubectl exec -n prod web ls").startswith(
+        "error: exec [POD] [COMMAND] is not supported anymore")
     assert lab("kubectl exec -n prod web -- ping db").startswith("OCI runtime exec failed")
     assert lab("kubectl exec -it -n prod web -- sh").startswith("error: the lab has no interactive shell")
     assert lab("kubectl exec -n prod web -- sh -c 'nc -zv -w 2 api-pod 8080'") == (
@@ -523,7 +546,8 @@ def test_exec_mistakes_get_short_messages(lab):
     assert lab("kubectl exec -n prod web -- nc -zv db http").startswith("nc: port number invalid: http")
     assert lab("kubectl exec -n prod web -- nc -zv db").startswith("usage: nc")
     assert lab("kubectl exec -n prod web -- curl --nope web").startswith("curl: option --nope: is unknown")
-    assert lab("kubectl exec -n prod web -- curl ftp://web").startswith('curl: (1) Protocol "ftp" not supported')
+    assert lab("kubectl exec -n prod web -- curl ftp://web").startswith(
+        'curl: (1) Protocol "ftp" not supported')
     assert lab("nc -zv db 3306").startswith("bash: nc: you are on the lab's workstation")
 
 
@@ -533,8 +557,10 @@ def test_help_clear_reset_and_unknown_commands(lab):
     assert "kubectl exec -n NS POD -- nc -zv -w 2 HOST PORT" in lab("help")
     assert lab("clear") == "" and lab.outcome.action == "clear"
     assert lab("ls -la") == "bash: ls: command not found (type help for the lab's commands)"
-    assert lab("kubectl frobnicate") == 'error: unknown command "frobnicate" for "kubectl"\nRun \'kubectl --help\' for usage.'
-    assert lab("kubectl run x --image=nginx").startswith("error: `kubectl run` is not part of the practice lab")
+    assert lab("kubectl frobnicate") == (
+        'error: unknown command "frobnicate" for "kubectl"\nRun \'kubectl --help\' for usage.')
+    assert lab("kubectl run x --image=nginx").startswith(
+        "error: `kubectl run` is not part of the practice lab")
     assert lab("kubectl get pods --watch").startswith("error: unknown flag: --watch")
     assert lab("kubectl get pods -o jsonpath='{.items}'").startswith("error: unable to match a printer")
     assert lab("kubectl get widgets").startswith('error: the server doesn\'t have a resource type "widgets"')
@@ -552,7 +578,8 @@ def test_pipes_go_to_grep_and_other_operators_are_refused(lab):
 
 def test_hostile_lines_get_messages(lab):
     assert lab("kubectl get pods " + "x" * 2000).startswith("bash: the lab reads commands of up to")
-    assert lab("kubectl get pods -l 'unterminated").startswith("bash: syntax error: unterminated quoted string")
+    assert lab("kubectl get pods -l 'unterminated").startswith(
+        "bash: syntax error: unterminated quoted string")
     assert lab("kubectl get pods -n '\x00\u202e'") == "No resources found in \x00\u202e namespace."
     assert lab("kubectl exec -n prod web -- nc -zv " + "9" * 500 + " 80").startswith("nc: getaddrinfo")
 
@@ -582,8 +609,8 @@ def test_state_survives_json_and_bad_json_gives_a_fresh_lab(lab, baseline):
     again = Changes.from_json(lab.changes.to_json(), NOW)
     assert again == lab.changes
     assert current_cluster(baseline, again).policies == current_cluster(baseline, lab.changes).policies
-    for junk in (None, [], {"v": 99}, {"v": 1, "started": "yesterday"}, {"v": 1, "started": "2026-01-01T00:00:00Z",
-                                                                        "policies": "x"}):
+    for junk in (None, [], {"v": 99}, {"v": 1, "started": "yesterday"},
+                 {"v": 1, "started": "2026-01-01T00:00:00Z", "policies": "x"}):
         assert Changes.from_json(junk, NOW) == Changes.fresh(NOW)
 
 
@@ -637,7 +664,8 @@ def test_the_terminal_runs_over_every_exercises_cluster(exercise):
     listing = lab("kubectl get pods -A -o wide")
     assert all(p.name in listing for p in cluster.pods)
     for p in cluster.policies:
-        assert lab(f"kubectl describe netpol {p.name} -n {p.namespace}").startswith(f"Name:         {p.name}\n")
+        assert lab(f"kubectl describe netpol {p.name} -n {p.namespace}").startswith(
+            f"Name:         {p.name}\n")
     if exercise.solution.strip():
         assert " created" in lab("kubectl apply -f -") or " configured" in lab.outcome.output
     analyzer = Analyzer(current_cluster(baseline, lab.changes))
@@ -646,7 +674,8 @@ def test_the_terminal_runs_over_every_exercises_cluster(exercise):
             probed = [p for p in dst.ports if p.protocol in ("TCP", "UDP")]  # nc speaks these two
             if dst.ip and probed:
                 port = probed[0]
-                out = lab(f"kubectl exec -n {src.namespace} {src.name} -- nc -zv{' -u' if port.protocol == 'UDP' else ''}"
+                udp = " -u" if port.protocol == "UDP" else ""
+                out = lab(f"kubectl exec -n {src.namespace} {src.name} -- nc -zv{udp}"
                           f" -w 2 {dst.ip} {port.port}")
                 assert ("succeeded!" in out) == analyzer.allowed(src, dst, port.port, port.protocol), (
                     src.key, dst.key, out)

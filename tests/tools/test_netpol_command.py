@@ -180,8 +180,8 @@ def test_a_reader_that_goes_away_is_no_error(tmp_path):
     pods = "".join(f"---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}, namespace: prod}}\n"
                    f"status: {{podIP: 10.0.0.{i + 1}}}\n" for i in range(80))
     (tmp_path / "pods.yaml").write_text(pods)  # 80 x 79 rows: far more than a pipe buffer holds
-    proc = subprocess.Popen([sys.executable, "manage.py", "netpol", "check", "-f", str(tmp_path / "pods.yaml")],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    command = [sys.executable, "manage.py", "netpol", "check", "-f", str(tmp_path / "pods.yaml")]
+    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     proc.stdout.readline()
     proc.stdout.close()
     stderr = proc.stderr.read().decode()

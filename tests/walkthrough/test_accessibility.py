@@ -1,4 +1,5 @@
-"""The stage page's markup for keyboards and screen readers: named controls, live regions, the picture's text."""
+"""The stage page's markup for keyboards and screen readers: named controls, live regions, the
+picture's text."""
 
 import re
 
@@ -19,12 +20,14 @@ def page(client, n=3):
 
 def test_every_matrix_cell_that_explains_is_a_named_button(client):
     html = page(client)
-    matrix = html[html.index('<table class="matrix"'):html.index("</table>", html.index('<table class="matrix"'))]
+    start = html.index('<table class="matrix"')
+    matrix = html[start:html.index("</table>", start)]
     cells = re.findall(r'<td class="cell (yes|no)">(.*?)</td>', matrix)
     assert len(cells) == 7 * 7 * 2 - 2 * 2 * 2  # every pair on both ports, less host to host
     for _, inner in cells:
         assert re.fullmatch(r'<button type="submit" name="cell" value="[^"]+" formaction="[^"]+" '
-                            r'aria-label="[^"]+ to [^"]+ on TCP (3306|80): (allowed|denied)\. Explain">[✓✗]</button>', inner)
+                            r'aria-label="[^"]+ to [^"]+ on TCP (3306|80): (allowed|denied)\. Explain">'
+                            r"[✓✗]</button>", inner)
     assert 'aria-label="prod/web to prod/db on TCP 3306: denied. Explain"' in matrix
     assert 'aria-label="prod/api-pod to prod/db on TCP 3306: allowed. Explain"' in matrix
 
@@ -40,7 +43,8 @@ def test_the_matrix_has_headers_a_name_and_a_description(client):
 def test_the_result_has_a_persistent_polite_status_line(client):
     html = page(client)
     # Outside the swapped panel and empty at first, so only what an evaluation puts in it is read out.
-    status = '<div id="result-status" class="visually-hidden" role="status" aria-live="polite" aria-atomic="true"></div>'
+    status = ('<div id="result-status" class="visually-hidden" role="status" aria-live="polite" '
+              'aria-atomic="true"></div>')
     assert status in html and html.index(status) < html.index('<section id="result"')
     assert '<div id="explanation" class="explanation-slot" aria-live="polite">' in html
     assert '<div id="probe-result" aria-live="polite">' in html
@@ -48,11 +52,13 @@ def test_the_result_has_a_persistent_polite_status_line(client):
 
 def test_an_evaluation_fills_the_status_line_out_of_band(client):
     stage = catalog().stage(3)
-    client.get(reverse("walkthrough:stage", args=[3]))  # a session, where the server keeps the previous evaluation
+    # a session, where the server keeps the previous evaluation
+    client.get(reverse("walkthrough:stage", args=[3]))
     client.post(reverse("walkthrough:evaluate", args=[3]), post_form(stage.yaml), **HTMX)
     opened = stage.yaml.replace("name: api-pod", "app: web")
-    fragment = client.post(reverse("walkthrough:evaluate", args=[3]), post_form(opened), **HTMX).content.decode()
-    status = re.search(r'<div id="result-status" hx-swap-oob="innerHTML">(.*?)</div>', fragment, re.S).group(1)
+    fragment = client.post(reverse("walkthrough:evaluate", args=[3]), post_form(opened), **HTMX).content
+    status = re.search(r'<div id="result-status" hx-swap-oob="innerHTML">(.*?)</div>',
+                       fragment.decode(), re.S).group(1)
     assert " ".join(status.split()) == (
         "Only prod/web. Opened: prod/web → prod/db TCP 3306. Closed: prod/api-pod → prod/db TCP 3306.")
 
@@ -78,4 +84,5 @@ def test_the_picture_has_a_title_a_description_and_a_list_in_words(client):
 def test_the_editor_is_labelled_and_says_how_to_leave_it(client):
     html = page(client)
     assert '<label for="yaml" class="editor-label">Stage 3 policy (YAML)</label>' in html
-    assert '<p id="editor-keys" class="muted small keys-hint" hidden>' in html and "press Esc, then Tab" in html
+    assert '<p id="editor-keys" class="muted small keys-hint" hidden>' in html
+    assert "press Esc, then Tab" in html

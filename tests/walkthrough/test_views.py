@@ -141,7 +141,8 @@ def test_malformed_requests_are_400(client, data):
     "x" * 70_000,  # over the size limit
     "!!python/object/apply:os.system ['true']",
     "\x00\x01",
-    "kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: p}\nspec: {podSelector: {matchLabels: {a: [1]}}}",
+    "kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: p}\n"
+    "spec: {podSelector: {matchLabels: {a: [1]}}}",
     "- just\n- a list",
 ])
 def test_hostile_input_gets_a_message_never_a_500(client, text):

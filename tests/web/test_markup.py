@@ -48,7 +48,8 @@ def assert_no_raw_markup(html: str, where: str):
 
 def test_markdown_marks_up_code_strong_lists_and_fences():
     html = markup.blocks("Use `podSelector: {}`, **not** *this*:\n\n- one\n- two\n\n```\nkind: Pod\n```\n")
-    assert "<code>podSelector: {}</code>" in html and "<strong>not</strong>" in html and "<em>this</em>" in html
+    assert "<code>podSelector: {}</code>" in html
+    assert "<strong>not</strong>" in html and "<em>this</em>" in html
     assert "<ul>\n<li>one</li>" in html and "<pre><code>kind: Pod\n</code></pre>" in html
     assert markup.inline("a `b` c") == "a <code>b</code> c"
 
@@ -78,5 +79,6 @@ def test_no_exercise_page_or_lab_feedback_shows_raw_markup(client):
 def test_no_quiz_question_or_review_shows_raw_markup():
     for slug in bank().questions:
         shown = instance(slug, 1)
-        html = render_to_string("quizzes/review_item.html", {"shown": shown, "chosen": set(), "correct": None})
+        html = render_to_string("quizzes/review_item.html",
+                                {"shown": shown, "chosen": set(), "correct": None})
         assert_no_raw_markup(html, f"quiz question {slug}")

@@ -40,8 +40,8 @@ def exercise_problems(exercise) -> list[str]:
         for mode in MODES:
             analyzer = Analyzer(world, mode == MATCHING)
             for probe in exercise.expect:
-                allowed = analyzer.check(probe.src, probe.dst, probe.port, probe.protocol, explain=False).allowed
-                if allowed != probe.allowed:
+                verdict = analyzer.check(probe.src, probe.dst, probe.port, probe.protocol, explain=False)
+                if verdict.allowed != probe.allowed:
                     problems.append(f"{name}: does not meet the probe {probe.describe()} "
                                     f"{PLUGIN_WORDS[mode]}")
     for i in range(len(worlds)):

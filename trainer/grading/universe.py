@@ -250,42 +250,14 @@ class Universe:
     def _pods_in(self, ns: Namespace, new: bool, avoid: set):
         """One new pod per label box (and address atom) of the namespace; existing pods too."""
         table = self.table
-        # Selectors that can apply to pods here, each with the bits it sets when it matches.
-        relevant: dict[LabelSelector, list[tuple[str, int]]] = {}
-        constant_peers = 0
-        for i, policy in enumerate(table.policies):
-            if policy.namespace == ns.name:
-                relevant.setdefault(policy.pod_selector, []).append(("sel", i))
-        for j, peer in enumerate(table.peers):
-            if peer.ip_block is not None:
-                continue
-            if peer.namespace_selector is None:
-                if peer.namespace == ns.name:
-                    relevant.setdefault(peer.pod_selector, []).append(("peer", j))
-            elif peer.namespace_selector.matches(ns.labels):
-                if peer.pod_selector is None:
-                    constant_peers |= 1 << j
-                else:
-                    relevant.setdefault(peer.pod_selector, []).append(("peer", j))
-        selectors = list(relevant)
+        relevant, constant_peers = self._selectors_in(ns)
+        selectors, masks = list(relevant), list(relevant.values())
         space = LabelSpace(selectors)
         boxes = space.refine(selectors, limit=MAX_BOXES, budget=self.budget)
-
-        def bits(matched: int) -> tuple[int, int]:
-            sel, peers = 0, constant_peers
-            for s, selector in enumerate(selectors):
-                if matched >> s & 1:
-                    for kind, index in relevant[selector]:
-                        if kind == "sel":
-                            sel |= 1 << index
-                        else:
-                            peers |= 1 << index
-            return sel, peers
-
         existing = [p for p in self.base.pods if p.namespace == ns.name]
         for pod in existing:
             box = next(b for b in boxes if space.misfits(b.constraints, pod.labels) == 0)
-            sel, peers = bits(box.matched)
+            sel, peers = _box_bits(box.matched, masks, constant_peers)
             self._add(Endpoint(pod.key, pod, True, sel, peers, self._ip_peers(pod.ip),
                                table.profile(pod), ns, new))
         likes = existing or list(self.base.pods)
@@ -295,13 +267,34 @@ class Universe:
             like = min(likes[:MAX_LIKES], key=lambda p: space.misfits(box.constraints, p.labels),
                        default=None)
             labels = space.labels_in(box.constraints, like.labels if like else {})
-            sel, peers = bits(box.matched)
+            sel, peers = _box_bits(box.matched, masks, constant_peers)
             for atom, ip_peers in self._atom_peers:
                 self._new_pods += 1
                 ip = atom.address(avoid) or atom.address()
                 pod = Pod(ns.name, f"{NEW_POD}-{self._new_pods}", labels, ip, ports)
                 self._add(Endpoint(pod.key, pod, False, sel, peers, ip_peers,
                                    table.profile(pod), ns, new))
+
+    def _selectors_in(self, ns: Namespace) -> tuple[dict[LabelSelector, list[int]], int]:
+        """Selectors that can apply to pods of ns, each with the [policy bits, peer bits] it
+        sets when it matches; and the bits of the peers that match every pod of ns."""
+        relevant: dict[LabelSelector, list[int]] = {}
+        constant_peers = 0
+        for i, policy in enumerate(self.table.policies):
+            if policy.namespace == ns.name:
+                relevant.setdefault(policy.pod_selector, [0, 0])[0] |= 1 << i
+        for j, peer in enumerate(self.table.peers):
+            if peer.ip_block is not None:
+                continue
+            if peer.namespace_selector is None:
+                if peer.namespace == ns.name:
+                    relevant.setdefault(peer.pod_selector, [0, 0])[1] |= 1 << j
+            elif peer.namespace_selector.matches(ns.labels):
+                if peer.pod_selector is None:
+                    constant_peers |= 1 << j
+                else:
+                    relevant.setdefault(peer.pod_selector, [0, 0])[1] |= 1 << j
+        return relevant, constant_peers
 
     @cached_property
     def _atom_peers(self) -> list[tuple[Atom, int]]:
@@ -350,6 +343,17 @@ class Universe:
             if namespaces.setdefault(e.namespace.name, e.namespace) is e.namespace:
                 pods[e.key] = e.pod
         return Cluster(namespaces, tuple(pods.values()), world.policies)
+
+
+def _box_bits(matched: int, masks: list[list[int]], constant_peers: int) -> tuple[int, int]:
+    """For pods matching the selectors set in `matched`: the policies selecting them and the
+    peers matching them."""
+    sel, peers = 0, constant_peers
+    for s, (policy_bits, peer_bits) in enumerate(masks):
+        if matched >> s & 1:
+            sel |= policy_bits
+            peers |= peer_bits
+    return sel, peers
 
 
 def _named_port_table(pods) -> dict[tuple[str, str], int]:

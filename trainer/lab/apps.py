@@ -7,4 +7,5 @@ class LabConfig(AppConfig):
     name = "trainer.lab"
 
     def ready(self):
-        handover.register("trainer.lab.progress.carry_over")  # the session's work moves onto the account at sign-in
+        # the session's work moves onto the account at sign-in
+        handover.register("trainer.lab.progress.carry_over")

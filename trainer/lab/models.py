@@ -30,7 +30,8 @@ class LabState(models.Model):
 class Submission(models.Model):
     """One graded answer: what was submitted, when, and the verdict."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lab_submissions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="lab_submissions")
     exercise = models.SlugField(max_length=64)
     answer = models.TextField()
     created_at = models.DateTimeField()

@@ -48,7 +48,8 @@ def grouped_exercises(passed: set[str]) -> list[dict]:
 def cluster_summary(exercise) -> dict:
     cluster = exercise.cluster
     return {
-        "namespaces": [{"name": n.name, "labels": format_labels(n.labels)} for n in cluster.namespaces.values()],
+        "namespaces": [{"name": n.name, "labels": format_labels(n.labels)}
+                       for n in cluster.namespaces.values()],
         "pods": [{"key": p.key, "labels": format_labels(p.labels), "ip": p.ip or "none",
                   "ports": ", ".join(f"{c.protocol} {c.port}{f' ({c.name})' if c.name else ''}"
                                      for c in p.ports) or "none declared"}
@@ -147,5 +148,6 @@ def exercise_context(exercise, store, lab, *, result: Result | None = None, edit
         "transcript": lab.transcript,
         "questions": question_views(exercise, store.answers(exercise.id), question_forms),
         "urls": {name: reverse(f"lab:{name}", args=[exercise.id])
-                 for name in ("exercise", "grade", "terminal", "hint", "give_up", "evaluate", "explain", "panel")},
+                 for name in ("exercise", "grade", "terminal", "hint", "give_up", "evaluate", "explain",
+                              "panel")},
     }

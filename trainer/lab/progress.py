@@ -92,7 +92,8 @@ def _fit(data: dict, budget: int) -> dict:
         return data
     data = {**data, "attempts": list(data.get("attempts") or []), "labs": dict(data.get("labs") or {})}
     attempts = data["attempts"]
-    newest_pass = {a.get("exercise"): i for i, a in enumerate(attempts) if isinstance(a, dict) and a.get("passed")}
+    newest_pass = {a.get("exercise"): i for i, a in enumerate(attempts)
+                   if isinstance(a, dict) and a.get("passed")}
     for i in sorted(set(range(len(attempts))) - set(newest_pass.values())):
         attempts[i] = None
         if _size(data) <= budget:
@@ -116,7 +117,8 @@ class SessionStore:
         return data if isinstance(data, dict) else {}
 
     def _save(self, data: dict):
-        self.session[SESSION_KEY] = _fit(data, settings.ANONYMOUS_LAB_BYTES)  # reassigned so the session notices
+        # reassigned, not changed in place, so that the session notices
+        self.session[SESSION_KEY] = _fit(data, settings.ANONYMOUS_LAB_BYTES)
 
     def lab(self, exercise: str) -> Lab:
         return _lab_from((self._data().get("labs") or {}).get(exercise) or {}, timezone.now())
@@ -134,7 +136,8 @@ class SessionStore:
         attempts.append({"exercise": record.exercise, "answer": record.answer,
                          "created_at": record.created_at.isoformat(), "passed": record.passed,
                          "score": record.score, "diagnoses": list(record.diagnoses),
-                         "failed_checks": list(record.failed_checks), "after_solution": record.after_solution})
+                         "failed_checks": list(record.failed_checks),
+                         "after_solution": record.after_solution})
         self._save({**data, "attempts": attempts[-MAX_SESSION_ATTEMPTS:]})
 
     def attempts(self, exercise: str | None = None) -> list[SubmissionRecord]:
@@ -245,7 +248,8 @@ class DatabaseStore:
 
     def answers(self, exercise: str) -> dict[str, AnswerRecord]:
         latest = {}
-        for row in models.QuestionAnswer.objects.filter(user=self.user, exercise=exercise).order_by("created_at", "id"):
+        rows = models.QuestionAnswer.objects.filter(user=self.user, exercise=exercise)
+        for row in rows.order_by("created_at", "id"):
             latest[row.question] = AnswerRecord(row.question, tuple(row.picked), row.correct)
         return latest
 

@@ -98,7 +98,8 @@ def explain(request, slug):
     text = request.POST.get("answer", "")
     answer = explain_cell(world_for(exercise), text, src, dst, port, protocol)
     if request.htmx:
-        response = render(request, "panel/panel.html#explanation", {"explanation": answer, "kind": "explanation"})
+        response = render(request, "panel/panel.html#explanation",
+                          {"explanation": answer, "kind": "explanation"})
         return reswap(retarget(response, "#explanation"), "innerHTML")
     store = store_for(request)
     return _page(request, exercise, store, store.lab(slug), live=True, editor_text=text,
@@ -115,8 +116,10 @@ def panel(request, slug):
     if not request.htmx:
         return redirect(reverse("lab:exercise", args=[slug]) + "#live-panel")
     text = request.POST.get("answer", "")
-    context = {"exercise": exercise, "live": live, "evaluation": _evaluate(request, exercise, text) if live else None,
-               "urls": {name: reverse(f"lab:{name}", args=[slug]) for name in ("evaluate", "explain", "panel")}}
+    context = {"exercise": exercise, "live": live,
+               "evaluation": _evaluate(request, exercise, text) if live else None,
+               "urls": {name: reverse(f"lab:{name}", args=[slug])
+                        for name in ("evaluate", "explain", "panel")}}
     return reswap(retarget(render(request, f"{PAGE}#live-panel", context), "#live-panel"), "outerHTML")
 
 
@@ -172,7 +175,8 @@ def run_command(request, slug):
         if "answer" in request.POST:
             lab.draft = form.cleaned_data["answer"]
         editor = lab.draft if lab.draft or "answer" in request.POST else exercise.starter
-        outcome = terminal.run(command, baseline_for(exercise), lab.changes, editor=editor, limits=limits().web)
+        outcome = terminal.run(command, baseline_for(exercise), lab.changes, editor=editor,
+                               limits=limits().web)
         lab.changes, output, action = outcome.changes, outcome.output, outcome.action
     else:
         # Echoed back and stored, so without NULs (PostgreSQL's JSON refuses them).
@@ -185,7 +189,8 @@ def run_command(request, slug):
     store.save_lab(slug, lab)
     if not request.htmx:
         return redirect(reverse("lab:exercise", args=[slug]) + "#terminal")
-    response = render(request, f"{PAGE}#terminal-entry", {"entry": (command, output)} if action != "clear" else {})
+    context = {"entry": (command, output)} if action != "clear" else {}
+    response = render(request, f"{PAGE}#terminal-entry", context)
     if action:
         response = reswap(retarget(response, "#scrollback"), "innerHTML")
     return response

@@ -178,10 +178,10 @@ def _rule(m: Manifest, path: tuple, raw: dict, peer_key: str) -> Rule:
     peers = []
     for i, p in enumerate(raw.get(peer_key) or ()):
         p = p or {}
-        block = p.get("ipBlock")
+        block, pods, namespaces = p.get("ipBlock"), p.get("podSelector"), p.get("namespaceSelector")
         peers.append(Peer(
-            pod_selector=selector(p["podSelector"]) if "podSelector" in p and p["podSelector"] is not None else None,
-            namespace_selector=selector(p["namespaceSelector"]) if "namespaceSelector" in p and p["namespaceSelector"] is not None else None,
+            pod_selector=selector(pods) if pods is not None else None,
+            namespace_selector=selector(namespaces) if namespaces is not None else None,
             ip_block=IPBlock(block["cidr"], tuple(block.get("except") or ())) if block else None,
             path=format_path(path + (peer_key, i)),
             line=m.line(path + (peer_key, i)),

@@ -60,26 +60,10 @@ class CompiledCluster:
         self.ns_labels = {name: ns.labels for name, ns in cluster.namespaces.items()}
         self.policies = cluster.policies
         self._ranges: dict[IPBlock, IPRange] = {}
-        blocks = self.ranges = []  # every ipBlock of the policies, in order
-        for policy in cluster.policies:
-            for rules in (policy.ingress, policy.egress):
-                for rule in rules:
-                    for peer in rule.peers:
-                        if peer.ip_block is not None and peer.ip_block not in self._ranges:
-                            self._ranges[peer.ip_block] = IPRange(peer.ip_block)
-                            blocks.append(self._ranges[peer.ip_block])
+        self.ranges = self._policy_ranges()  # every ipBlock of the policies, in order
         self.pod_ip = [ip_key(p.ip) for p in cluster.pods]
-        in_blocks = _block_memberships(self.pod_ip, blocks if ipblocks_match_pods else [])
-        groups: dict[tuple, int] = {}
-        self.group_of: list[int] = []
-        self.members: list[list[Pod]] = []
-        for pod, held_by in zip(cluster.pods, in_blocks, strict=True):
-            key = (pod.namespace, frozenset(pod.labels.items()), pod.ports, tuple(held_by))
-            index = groups.setdefault(key, len(groups))
-            if index == len(self.members):
-                self.members.append([])
-            self.members[index].append(pod)
-            self.group_of.append(index)
+        in_blocks = _block_memberships(self.pod_ip, self.ranges if ipblocks_match_pods else [])
+        self.members, self.group_of = _group_pods(cluster.pods, in_blocks)
         self.index_of = {pod.key: i for i, pod in enumerate(cluster.pods)}
         self.group_by_key = {pod.key: g for pod, g in zip(cluster.pods, self.group_of, strict=True)}
         # Pods of a group share their ipBlock memberships, so the first one's IP speaks for all.
@@ -102,6 +86,17 @@ class CompiledCluster:
             for direction in policy.policy_types:
                 for g in bits(selected):
                     self.isolating[direction][g].append(policy)
+
+    def _policy_ranges(self) -> list[IPRange]:
+        """Each ipBlock of the policies once, in order of appearance; ip_range finds them too."""
+        found = []
+        for policy in self.policies:
+            for rule in (*policy.ingress, *policy.egress):
+                for peer in rule.peers:
+                    if peer.ip_block is not None and peer.ip_block not in self._ranges:
+                        self._ranges[peer.ip_block] = IPRange(peer.ip_block)
+                        found.append(self._ranges[peer.ip_block])
+        return found
 
     # --- selections ---------------------------------------------------------
 
@@ -170,6 +165,21 @@ class CompiledCluster:
 
     def group(self, pod: Pod) -> int:
         return self.group_by_key[pod.key]
+
+
+def _group_pods(pods, in_blocks: list[list[int]]) -> tuple[list[list[Pod]], list[int]]:
+    """The groups' members, and each pod's group: pods alike in all a policy can see share one."""
+    groups: dict[tuple, int] = {}
+    members: list[list[Pod]] = []
+    group_of: list[int] = []
+    for pod, held_by in zip(pods, in_blocks, strict=True):
+        key = (pod.namespace, frozenset(pod.labels.items()), pod.ports, tuple(held_by))
+        index = groups.setdefault(key, len(groups))
+        if index == len(members):
+            members.append([])
+        members[index].append(pod)
+        group_of.append(index)
+    return members, group_of
 
 
 def _block_memberships(pod_ips: list, blocks: list[IPRange]) -> list[list[int]]:

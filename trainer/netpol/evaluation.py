@@ -303,7 +303,8 @@ class Analyzer:
                  egress.format(dst_name, dst.ip or "", dst_name, src_name),
                  ingress.format(src_name, src.ip or "", dst_name, dst_name)]
         if not allowed and egress_ok != ingress_ok:
-            lines.append(f"Both sides must allow a connection; {'ingress' if egress_ok else 'egress'} does not.")
+            refusing = "ingress" if egress_ok else "egress"
+            lines.append(f"Both sides must allow a connection; {refusing} does not.")
         if (egress_ok and egress_block and type(dst) is Pod) or (ingress_ok and ingress_block and type(src) is Pod):
             lines.append(f"Note: {IPBLOCK_NOTE}.")
         return allowed, ("\\n" if as_json else "\n").join(lines)
@@ -426,7 +427,8 @@ class Analyzer:
         if rule is not None:
             peer_index = rule.matching_peer(peer)
             port_index = rule.matching_port(port, protocol, dst_pod)
-            match = Match(rule.policy, rule.index, peer_index, port_index, rule.match_text(peer_index, port_index))
+            match = Match(rule.policy, rule.index, peer_index, port_index,
+                          rule.match_text(peer_index, port_index))
             return Side(direction, subject, True, True, keys, True, match=match, **ends)
         miss = None
         if explain:
@@ -479,7 +481,8 @@ class Analyzer:
 
     # --- explaining a denial -------------------------------------------------
 
-    def _nearest_miss(self, direction, policies, tried, peer, port, protocol, dst_pod, peer_kind=None) -> Miss:
+    def _nearest_miss(self, direction, policies, tried, peer, port, protocol, dst_pod,
+                      peer_kind=None) -> Miss:
         """The rule that came closest, from side()'s one pass: fewest failed conditions
         first, and on a tie a rule whose peer matched (only the port is wrong), which
         tells the learner more. A policy with no rules in the direction comes last."""

@@ -35,7 +35,8 @@ def dns1123_label(value: str) -> list[str]:
         else:
             errs.append(_regex_error(
                 "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
-                "and must start and end with an alphanumeric character", _DNS1123_LABEL, "my-name", "123-abc"))
+                "and must start and end with an alphanumeric character",
+                _DNS1123_LABEL, "my-name", "123-abc"))
     return errs
 
 
@@ -55,7 +56,8 @@ def qualified_name(value: str) -> list[str]:
     errs = []
     parts = value.split("/")
     if len(parts) > 2:
-        return ["a valid label key " + _regex_error(_LABEL_KEY_MSG, _LABEL_KEY, "MyName", "my.name", "123-abc")
+        key_error = _regex_error(_LABEL_KEY_MSG, _LABEL_KEY, "MyName", "my.name", "123-abc")
+        return ["a valid label key " + key_error
                 + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]
     name = parts[-1]
     if len(parts) == 2:
@@ -79,7 +81,8 @@ def label_value(value: str) -> list[str]:
     if not re.fullmatch(_LABEL_VALUE, value):
         errs.append(_regex_error(
             "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
-            "and must start and end with an alphanumeric character", _LABEL_VALUE, "MyValue", "my_value", "12345"))
+            "and must start and end with an alphanumeric character",
+            _LABEL_VALUE, "MyValue", "my_value", "12345"))
     return errs
 
 

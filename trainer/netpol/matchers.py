@@ -62,7 +62,8 @@ class PeerMatcher:
             return 1, _ipblock_why_not(self._range, peer, endpoint.ip)
         if peer.ip_block is not None:
             if not self.compiled.ipblocks_match_pods:
-                return 2, f"does not match {ENDPOINT}: under this network plugin an ipBlock never matches a pod"
+                return 2, (f"does not match {ENDPOINT}: "
+                           "under this network plugin an ipBlock never matches a pod")
             if not endpoint.ip:
                 return 2, f"does not match {ENDPOINT}, which has no IP"
             return 1, _ipblock_why_not(self._range, peer, endpoint.ip)

@@ -64,8 +64,14 @@ class Matrix:
                 hosts.append(host)
         self.groups = tuple(Group(tuple(m)) for m in compiled.members) + tuple(
             Group((h,)) for h in hosts)
-        self.pod_group_count = len(compiled.members)
+        self.pod_group_count = n_pods = len(compiled.members)
         self.ports = tuple(ports) if ports is not None else declared_ports(analyzer.cluster)
+        # What every port's rows need: each pod group's first pod, each outside host's IP,
+        # the mask of the outside hosts and that of every destination.
+        self._reps = [g.members[0] for g in self.groups[:n_pods]]
+        self._ext_ips = [ip_key(g.members[0].ip) for g in self.groups[n_pods:]]
+        self._outside = ((1 << len(self._ext_ips)) - 1) << n_pods
+        self._everyone = compiled.all_groups | self._outside
         self._named: dict[tuple[str, str], dict[int, int]] = {}
         self._rows = {port: self._rows_for(port) for port in self.ports}
 
@@ -73,53 +79,12 @@ class Matrix:
 
     def _rows_for(self, port: Port) -> list[int]:
         """row[s]: mask of destination group indexes that s may reach on port."""
-        number, protocol = port
-        compiled, book = self.analyzer.compiled, self.analyzer.rules
-        n_pods = self.pod_group_count
-        ext_ips = [ip_key(g.members[0].ip) for g in self.groups[n_pods:]]
-        all_pods = compiled.all_groups
-        all_ext = ((1 << len(ext_ips)) - 1) << n_pods
-        reps = [g.members[0] for g in self.groups[:n_pods]]
-
-        def peers_mask(rule) -> int:
-            """Groups and outside hosts the rule's peers admit."""
-            if rule.peer_mask is None:
-                return all_pods | all_ext
-            mask = rule.peer_mask
-            for i, ip in enumerate(ext_ips):
-                if rule.admits_host(ip):
-                    mask |= 1 << (n_pods + i)
-            return mask
-
-        # Ingress: which sources each destination group admits.
-        admits = []
-        open_ingress = all_ext  # columns everyone may enter: outside hosts and non-isolated groups
-        for d in range(n_pods):
-            if not compiled.isolating["Ingress"][d]:
-                admits.append(None)
-                open_ingress |= 1 << d
-                continue
-            mask = 0
-            for rule in book.isolating("Ingress", d):
-                if rule.admits_port(number, protocol, reps[d]):
-                    mask |= peers_mask(rule)
-            admits.append(mask)
-        # Transpose the isolated columns into, for each source, the isolated groups admitting it.
-        extra = [0] * len(self.groups)
-        for d, mask in enumerate(admits):
-            if mask:
-                for s in bits(mask):
-                    extra[s] |= 1 << d
-
+        n_pods, all_pods = self.pod_group_count, self.analyzer.compiled.all_groups
+        admits, open_ingress = self._ingress_admits(port)
+        extra = _transpose(admits, len(self.groups))
         rows = []
         for s in range(len(self.groups)):
-            if s >= n_pods or not compiled.isolating["Egress"][s]:
-                reach = all_pods | all_ext
-            else:
-                reach = 0
-                for rule in book.isolating("Egress", s):
-                    reach |= peers_mask(rule) & self._egress_port_mask(rule, number, protocol, reps, all_ext)
-            row = reach & (open_ingress | extra[s])
+            row = self._egress_reach(s, port) & (open_ingress | extra[s])
             if s >= n_pods:
                 row &= all_pods  # between two outside hosts no policy applies: not shown
             elif len(self.groups[s].members) == 1:
@@ -127,22 +92,60 @@ class Matrix:
             rows.append(row)
         return rows
 
-    def _egress_port_mask(self, rule, number, protocol, reps, all_ext) -> int:
+    def _ingress_admits(self, port: Port) -> tuple[list[int | None], int]:
+        """For each pod group, the sources its ingress admits (None if not isolated), and the
+        mask of columns everyone may enter: outside hosts and non-isolated groups."""
+        number, protocol = port
+        compiled, book = self.analyzer.compiled, self.analyzer.rules
+        admits = []
+        open_ingress = self._outside
+        for d in range(self.pod_group_count):
+            if not compiled.isolating["Ingress"][d]:
+                admits.append(None)
+                open_ingress |= 1 << d
+                continue
+            mask = 0
+            for rule in book.isolating("Ingress", d):
+                if rule.admits_port(number, protocol, self._reps[d]):
+                    mask |= self._peers_mask(rule)
+            admits.append(mask)
+        return admits, open_ingress
+
+    def _egress_reach(self, s: int, port: Port) -> int:
+        """The destinations source group s may send to on port, as far as its egress goes."""
+        if s >= self.pod_group_count or not self.analyzer.compiled.isolating["Egress"][s]:
+            return self._everyone
+        reach = 0
+        for rule in self.analyzer.rules.isolating("Egress", s):
+            reach |= self._peers_mask(rule) & self._egress_port_mask(rule, *port)
+        return reach
+
+    def _peers_mask(self, rule) -> int:
+        """Groups and outside hosts the rule's peers admit."""
+        if rule.peer_mask is None:
+            return self._everyone
+        mask = rule.peer_mask
+        for i, ip in enumerate(self._ext_ips):
+            if rule.admits_host(ip):
+                mask |= 1 << (self.pod_group_count + i)
+        return mask
+
+    def _egress_port_mask(self, rule, number, protocol) -> int:
         """Destination groups (and hosts) for which the rule's ports admit number/protocol."""
         if not rule.ports or any(p.admits_any_destination(number, protocol) for p in rule.ports):
-            return self.analyzer.compiled.all_groups | all_ext
+            return self._everyone
         mask = 0
         for p in rule.ports:  # named ports resolve on each destination group
             if isinstance(p.port.port, str) and p.port.protocol == protocol:
-                mask |= self._named_port_groups(p.port.port, protocol, reps).get(number, 0)
+                mask |= self._named_port_groups(p.port.port, protocol).get(number, 0)
         return mask
 
-    def _named_port_groups(self, name: str, protocol: str, reps) -> dict[int, int]:
+    def _named_port_groups(self, name: str, protocol: str) -> dict[int, int]:
         """number -> the groups whose pods give that number to the named port, once per name."""
         found = self._named.get((name, protocol))
         if found is None:
             found = self._named[(name, protocol)] = {}
-            for g, rep in enumerate(reps):
+            for g, rep in enumerate(self._reps):
                 number = rep.named_port(name, protocol)
                 if number is not None:
                     found[number] = found.get(number, 0) | 1 << g
@@ -181,6 +184,16 @@ class Matrix:
                 for pod in g.members:
                     found.add((pod.key, pod.key, port[0], port[1]))
         return frozenset(found)
+
+
+def _transpose(admits: list[int | None], size: int) -> list[int]:
+    """From the sources each isolated group admits, for each source the isolated groups admitting it."""
+    extra = [0] * size
+    for d, mask in enumerate(admits):
+        if mask:
+            for s in bits(mask):
+                extra[s] |= 1 << d
+    return extra
 
 
 def build_matrix(analyzer: Analyzer, externals=(), ports=None) -> Matrix:

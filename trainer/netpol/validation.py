@@ -186,32 +186,44 @@ def _walk(report: _Report, value, spec, path: tuple):
     """Report unknown fields and wrong types. A null field counts as absent, as in Go."""
     if value is None:
         return
-    if isinstance(spec, Obj):
-        if not isinstance(value, dict):
-            return report.add(path, f"Invalid type: expected an object, got {_type_name(value)}")
-        for key, item in value.items():
-            if key in spec.fields:
-                _walk(report, item, spec.fields[key], path + (key,))
-            elif spec.strict:
-                report.add(path + (key,), f'unknown field "{format_path(path + (key,))}"')  # parts clipped
-    elif isinstance(spec, ListOf):
-        if not isinstance(value, list):
-            return report.add(path, f"Invalid type: expected a list, got {_type_name(value)}")
-        for i, item in enumerate(value):
-            if item is None and (not spec.null_items or not isinstance(spec.item, Obj)):
-                expected = "an object" if isinstance(spec.item, Obj) else spec.item
-                report.add(path + (i,), f"Invalid type: expected {expected}, got null")
-            else:
-                _walk(report, item, spec.item, path + (i,))
-    elif isinstance(spec, MapOf):
-        if not isinstance(value, dict):
-            return report.add(path, f"Invalid type: expected an object, got {_type_name(value)}")
-        for key, item in value.items():
-            if not _has_type(item, spec.value):
-                hint = ' (write "" for an empty value)' if item is None else ""
-                report.add(path + (key,), f"Invalid type: expected {spec.value}, got {_type_name(item)}{hint}")
+    walker = _WALKERS.get(type(spec))
+    if walker is not None:
+        walker(report, value, spec, path)
     elif not _has_type(value, spec):
         report.add(path, f"Invalid type: expected {spec}, got {_type_name(value)}")
+
+
+def _walk_object(report: _Report, value, spec: Obj, path: tuple):
+    if not isinstance(value, dict):
+        return report.add(path, f"Invalid type: expected an object, got {_type_name(value)}")
+    for key, item in value.items():
+        if key in spec.fields:
+            _walk(report, item, spec.fields[key], path + (key,))
+        elif spec.strict:
+            report.add(path + (key,), f'unknown field "{format_path(path + (key,))}"')  # parts clipped
+
+
+def _walk_list(report: _Report, value, spec: ListOf, path: tuple):
+    if not isinstance(value, list):
+        return report.add(path, f"Invalid type: expected a list, got {_type_name(value)}")
+    for i, item in enumerate(value):
+        if item is None and (not spec.null_items or not isinstance(spec.item, Obj)):
+            expected = "an object" if isinstance(spec.item, Obj) else spec.item
+            report.add(path + (i,), f"Invalid type: expected {expected}, got null")
+        else:
+            _walk(report, item, spec.item, path + (i,))
+
+
+def _walk_map(report: _Report, value, spec: MapOf, path: tuple):
+    if not isinstance(value, dict):
+        return report.add(path, f"Invalid type: expected an object, got {_type_name(value)}")
+    for key, item in value.items():
+        if not _has_type(item, spec.value):
+            hint = ' (write "" for an empty value)' if item is None else ""
+            report.add(path + (key,), f"Invalid type: expected {spec.value}, got {_type_name(item)}{hint}")
+
+
+_WALKERS = {Obj: _walk_object, ListOf: _walk_list, MapOf: _walk_map}
 
 
 # --- pass 2: the API server's rules ----------------------------------------------
@@ -240,27 +252,34 @@ def _selector(report: _Report, selector, path: tuple):
     selector = _obj(selector)
     _labels(report, selector.get("matchLabels"), path + ("matchLabels",))
     for i, expr in enumerate(_items(selector.get("matchExpressions"))):
-        expr, at = _obj(expr), path + ("matchExpressions", i)
-        operator, values = expr.get("operator"), expr.get("values")
-        if values is not None and not isinstance(values, list):
-            values = ["?"]  # a type error already; say nothing about its length
-        if operator in ("In", "NotIn"):
-            if not values:
-                report.required(at + ("values",), "must be specified when `operator` is 'In' or 'NotIn'")
-        elif operator in ("Exists", "DoesNotExist"):
-            if values:
-                report.forbidden(at + ("values",),
-                                 "may not be specified when `operator` is 'Exists' or 'DoesNotExist'")
-        elif operator is None or isinstance(operator, str):
-            report.invalid(at + ("operator",), operator or "", "not a valid selector operator")
-        key = expr.get("key")
-        if key is None or isinstance(key, str):
-            for msg in qualified_name(key or ""):
-                report.invalid(at + ("key",), key or "", msg)
-        for j, value in enumerate(_items(expr.get("values"))):
-            if isinstance(value, str):
-                for msg in label_value(value):
-                    report.invalid(at + ("values", j), value, msg)
+        _expression(report, _obj(expr), path + ("matchExpressions", i))
+
+
+def _expression(report: _Report, expr: dict, at: tuple):
+    """One matchExpression: its operator against its values, then its key and each value."""
+    _operator(report, expr.get("operator"), expr.get("values"), at)
+    key = expr.get("key")
+    if key is None or isinstance(key, str):
+        for msg in qualified_name(key or ""):
+            report.invalid(at + ("key",), key or "", msg)
+    for j, value in enumerate(_items(expr.get("values"))):
+        if isinstance(value, str):
+            for msg in label_value(value):
+                report.invalid(at + ("values", j), value, msg)
+
+
+def _operator(report: _Report, operator, values, at: tuple):
+    if values is not None and not isinstance(values, list):
+        values = ["?"]  # a type error already; say nothing about its length
+    if operator in ("In", "NotIn"):
+        if not values:
+            report.required(at + ("values",), "must be specified when `operator` is 'In' or 'NotIn'")
+    elif operator in ("Exists", "DoesNotExist"):
+        if values:
+            report.forbidden(at + ("values",),
+                             "may not be specified when `operator` is 'Exists' or 'DoesNotExist'")
+    elif operator is None or isinstance(operator, str):
+        report.invalid(at + ("operator",), operator or "", "not a valid selector operator")
 
 
 def _metadata(report: _Report, kind: str, meta):
@@ -268,20 +287,13 @@ def _metadata(report: _Report, kind: str, meta):
     meta = _obj(meta)
     name_rule = dns1123_label if kind == "Namespace" else dns1123_subdomain
     generate = meta.get("generateName")
-    if isinstance(generate, str) and generate:
+    generating = isinstance(generate, str) and generate != ""
+    if generating:
         # NameIsDNSSubdomain/NameIsDNSLabel with prefix=true: maskTrailingDash, quirk and all.
         masked = generate[:-2] + "a" if len(generate) > 1 and generate.endswith("-") else generate
         for msg in name_rule(masked):
             report.invalid(("metadata", "generateName"), generate, msg)
-    name = meta.get("name")
-    if (name is None or name == "") and isinstance(generate, str) and generate:
-        # The API server would make up a name; kubectl apply refuses, and so do we.
-        report.required(("metadata", "name"), "generateName cannot be used with apply: give a name")
-    elif name is None or name == "":
-        report.required(("metadata", "name"), "name or generateName is required")
-    elif isinstance(name, str):
-        for msg in name_rule(name):
-            report.invalid(("metadata", "name"), name, msg)
+    _name(report, meta.get("name"), name_rule, generating)
     namespace = meta.get("namespace")
     if kind != "Namespace" and isinstance(namespace, str) and namespace:
         for msg in dns1123_label(namespace):
@@ -292,30 +304,57 @@ def _metadata(report: _Report, kind: str, meta):
     generation = meta.get("generation")
     if isinstance(generation, int) and generation < 0:
         report.invalid(("metadata", "generation"), generation, "must be greater than or equal to 0")
-    annotations = _obj(meta.get("annotations"))
+    _annotations(report, _obj(meta.get("annotations")))
+    _owner_references(report, _items(meta.get("ownerReferences")))
+    _finalizers(report, _items(meta.get("finalizers")))
+    _managed_fields(report, _items(meta.get("managedFields")))
+
+
+def _name(report: _Report, name, name_rule, generating: bool):
+    if name is None or name == "":
+        if generating:
+            # The API server would make up a name; kubectl apply refuses, and so do we.
+            report.required(("metadata", "name"), "generateName cannot be used with apply: give a name")
+        else:
+            report.required(("metadata", "name"), "name or generateName is required")
+    elif isinstance(name, str):
+        for msg in name_rule(name):
+            report.invalid(("metadata", "name"), name, msg)
+
+
+def _annotations(report: _Report, annotations: dict):
     for key in annotations:
         for msg in qualified_name(key.lower()):
             report.invalid(("metadata", "annotations"), key, msg, ("metadata", "annotations", key))
     size = sum(byte_size(k) + byte_size(v) for k, v in annotations.items() if isinstance(v, str))
     if size > ANNOTATIONS_MAX_BYTES:
         report.add(("metadata", "annotations"), f"Too long: must have at most {ANNOTATIONS_MAX_BYTES} bytes")
-    for i, ref in enumerate(_items(meta.get("ownerReferences"))):
+
+
+def _owner_references(report: _Report, refs: list):
+    for i, ref in enumerate(refs):
         for key in ("apiVersion", "kind", "name", "uid"):
             if not _obj(ref).get(key):
                 detail = "version must not be empty" if key == "apiVersion" else "must not be empty"
                 report.invalid(("metadata", "ownerReferences", i, key), "", detail)
-    for i, finalizer in enumerate(_items(meta.get("finalizers"))):
+
+
+def _finalizers(report: _Report, finalizers: list):
+    for i, finalizer in enumerate(finalizers):
         if isinstance(finalizer, str):
             for msg in qualified_name(finalizer):
                 report.invalid(("metadata", "finalizers"), finalizer, msg, ("metadata", "finalizers", i))
-    for i, entry in enumerate(_items(meta.get("managedFields"))):
+
+
+def _managed_fields(report: _Report, entries: list):
+    for i, entry in enumerate(entries):
+        at = ("metadata", "managedFields", i)
         operation = _obj(entry).get("operation")
         if operation not in ("Apply", "Update") and (operation is None or isinstance(operation, str)):
-            report.invalid(("metadata", "managedFields", i, "operation"), operation or "",
-                           "must be `Apply` or `Update`")
+            report.invalid(at + ("operation",), operation or "", "must be `Apply` or `Update`")
         fields_type = _obj(entry).get("fieldsType")
         if isinstance(fields_type, str) and fields_type not in ("", "FieldsV1"):
-            report.invalid(("metadata", "managedFields", i, "fieldsType"), fields_type, "must be `FieldsV1`")
+            report.invalid(at + ("fieldsType",), fields_type, "must be `FieldsV1`")
 
 
 def _policy_port(report: _Report, port, path: tuple):
@@ -405,37 +444,40 @@ def _policy_spec(report: _Report, spec):
 def _pod(report: _Report, data: dict):
     """The fields the engine reads: container ports, and the pod's IPs."""
     for i, container in enumerate(_items(_obj(data.get("spec")).get("containers"))):
-        names = set()
+        names = set()  # port names are unique within a container
         for j, port in enumerate(_items(_obj(container).get("ports"))):
-            if not isinstance(port, dict):
-                continue  # a type error already
-            at = ("spec", "containers", i, "ports", j)
-            name = port.get("name")
-            if isinstance(name, str) and name:
-                errors = port_name(name)
-                for msg in errors:
-                    report.invalid(at + ("name",), name, msg)
-                if not errors and name in names:
-                    report.add(at + ("name",), f"Duplicate value: {show(name)}")
-                names.add(name)
-            number = port.get("containerPort")
-            if number is None:
-                report.required(at + ("containerPort",))
-            elif isinstance(number, int) and not isinstance(number, bool):
-                if number == 0:
-                    report.required(at + ("containerPort",))
-                for msg in port_number(number) if number else ():
-                    report.invalid(at + ("containerPort",), number, msg)
-            protocol = port.get("protocol")
-            if isinstance(protocol, str) and protocol and protocol not in POD_PROTOCOLS:
-                report.unsupported(at + ("protocol",), protocol, POD_PROTOCOLS)
+            if isinstance(port, dict):  # otherwise a type error already
+                _container_port(report, port, ("spec", "containers", i, "ports", j), names)
     status = _obj(data.get("status"))
     ips = [(("status", "podIP"), status.get("podIP"))]
-    ips += [(("status", "podIPs", i, "ip"), _obj(e).get("ip")) for i, e in enumerate(_items(status.get("podIPs")))]
+    ips += [(("status", "podIPs", i, "ip"), _obj(entry).get("ip"))
+            for i, entry in enumerate(_items(status.get("podIPs")))]
     for path, ip in ips:
         if isinstance(ip, str) and ip:
             for msg in ip_address(ip):
                 report.invalid(path, ip, msg)
+
+
+def _container_port(report: _Report, port: dict, at: tuple, names: set):
+    name = port.get("name")
+    if isinstance(name, str) and name:
+        errors = port_name(name)
+        for msg in errors:
+            report.invalid(at + ("name",), name, msg)
+        if not errors and name in names:
+            report.add(at + ("name",), f"Duplicate value: {show(name)}")
+        names.add(name)
+    number = port.get("containerPort")
+    if number is None:
+        report.required(at + ("containerPort",))
+    elif isinstance(number, int) and not isinstance(number, bool):
+        if number == 0:
+            report.required(at + ("containerPort",))
+        for msg in port_number(number) if number else ():
+            report.invalid(at + ("containerPort",), number, msg)
+    protocol = port.get("protocol")
+    if isinstance(protocol, str) and protocol and protocol not in POD_PROTOCOLS:
+        report.unsupported(at + ("protocol",), protocol, POD_PROTOCOLS)
 
 
 def _type_meta(report: _Report, data: dict) -> str | None:

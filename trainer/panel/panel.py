@@ -101,7 +101,8 @@ class Diff:
             return ""
         if not self.opened and not self.closed:
             return "No connection changed."
-        parts = [f"{word}: {', '.join(items[:SPOKEN])}" + (f" and {len(items) - SPOKEN} more" if len(items) > SPOKEN else "")
+        parts = [f"{word}: {', '.join(items[:SPOKEN])}"
+                 + (f" and {len(items) - SPOKEN} more" if len(items) > SPOKEN else "")
                  for word, items in (("Opened", self.opened), ("Closed", self.closed)) if items]
         more = f" And {self.more} more changes." if self.more else ""
         return ". ".join(parts) + "." + more
@@ -202,7 +203,8 @@ def _headline(world: World, cluster, allowed: frozenset) -> Headline | None:
     if not yes:
         answer = f"Nothing can: no pod and no outside host reaches {target.pod} on {target.port_label}."
     elif not no:
-        answer = f"Everything can: every pod and every outside host reaches {target.pod} on {target.port_label}."
+        answer = (f"Everything can: every pod and every outside host reaches {target.pod} "
+                  f"on {target.port_label}.")
     else:
         answer = f"Only {_words([endpoint_label(world, s) for s in yes])}."
     return Headline(question, answer, tuple(endpoint_label(world, s) for s in yes),

@@ -101,7 +101,8 @@ def draw(world, cluster, matrix) -> Picture:
     edges = _edges(nodes, matrix.allowed, target)
     count = sum(e.forward + e.backward for e in edges)
     description = (f"{len(nodes)} endpoints and {count} allowed directions of connection "
-                   f"over {', '.join(f'{p} {n}' for n, p in matrix.ports)}. The list after the picture names each one.")
+                   f"over {', '.join(f'{p} {n}' for n, p in matrix.ports)}. "
+                   "The list after the picture names each one.")
     return Picture(width, bottom + PAD, tuple(boxes), tuple(nodes), tuple(edges), description)
 
 
@@ -112,7 +113,8 @@ def _edges(nodes, allowed, target) -> list[Edge]:
     for src, dst, number, protocol in sorted(allowed, key=lambda c: (c[2], c[3])):
         if src != dst and src in by_key and dst in by_key:
             ports.setdefault((src, dst), []).append(f"{protocol} {number}")
-    pairs = sorted({tuple(sorted(pair, key=order.get)) for pair in ports}, key=lambda p: (order[p[0]], order[p[1]]))
+    pairs = sorted({tuple(sorted(pair, key=order.get)) for pair in ports},
+                   key=lambda p: (order[p[0]], order[p[1]]))
     edges = []
     for a, b in pairs:
         forward, backward = ports.get((a, b)), ports.get((b, a))

@@ -7,4 +7,5 @@ class QuizzesConfig(AppConfig):
     name = "trainer.quizzes"
 
     def ready(self):
-        handover.register("trainer.quizzes.attempts.claim_anonymous_attempts")  # the session's work moves onto the account at sign-in
+        # the session's work moves onto the account at sign-in
+        handover.register("trainer.quizzes.attempts.claim_anonymous_attempts")

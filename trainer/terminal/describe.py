@@ -32,7 +32,8 @@ def describe_policy(policy: NetworkPolicy, created: datetime) -> str:
         "Spec:",
     ]
     if policy.pod_selector.is_empty:
-        lines.append("  PodSelector:     <none> (Allowing the specific traffic to all pods in this namespace)")
+        lines.append("  PodSelector:     <none> "
+                     "(Allowing the specific traffic to all pods in this namespace)")
     else:
         lines.append(f"  PodSelector:     {format_selector(policy.pod_selector)}")
     # kubectl reads the stored policyTypes, which the API server always fills in.

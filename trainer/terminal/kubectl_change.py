@@ -25,15 +25,7 @@ LABEL_FLAGS = (NAMESPACE, Flag("overwrite", "overwrite"))
 def apply(ctx: Context, tokens: list[str], verb: str = "apply") -> tuple[str, Changes]:
     """Apply (or create) the editor's NetworkPolicies, as kubectl would report it."""
     opts = parse(tokens, APPLY_FLAGS, verb).options
-    filename = opts.get("filename")
-    if filename is None:
-        raise UsageError("error: must specify one of -f and -k")
-    if filename != "-":
-        raise UsageError(f'error: the path "{filename}" does not exist\n'
-                         "(in the lab, `kubectl apply -f -` applies the YAML in the editor)")
-    dry_run = opts.get("dry_run", "none")
-    if dry_run not in ("none", "client", "server"):
-        raise UsageError(f'error: Invalid dry-run value ({dry_run}). Must be "none", "server", or "client".')
+    dry_run = _dry_run(opts)
     if not ctx.editor.strip():
         raise UsageError("error: no objects passed to apply")
     try:
@@ -47,8 +39,36 @@ def apply(ctx: Context, tokens: list[str], verb: str = "apply") -> tuple[str, Ch
     lines = [f"error: the practice lab applies NetworkPolicies only; {label} was left alone"
              for label in _others(answer)]
     existing = {p.key: p for p in ctx.cluster.policies}
-    applied = []
-    for policy in answer.policies:
+    said, applied = _apply_each(ctx, answer.policies, existing, verb, dry_run)
+    lines += said
+    if dry_run != "none" or not applied:
+        return "\n".join(lines), ctx.changes
+    changes = with_policies(ctx.changes, applied, ctx.now, set(existing))
+    if len(changes.policies) > MAX_LAB_POLICIES or changes.size() > STATE_LIMITS.max_bytes // 2:
+        raise UsageError("error: the lab is full; delete some policies or type reset to start over")
+    return "\n".join(lines), changes
+
+
+def _dry_run(opts: dict) -> str:
+    """The --dry-run mode, once -f names the editor (`-`) and the mode is one kubectl knows."""
+    filename = opts.get("filename")
+    if filename is None:
+        raise UsageError("error: must specify one of -f and -k")
+    if filename != "-":
+        raise UsageError(f'error: the path "{filename}" does not exist\n'
+                         "(in the lab, `kubectl apply -f -` applies the YAML in the editor)")
+    dry_run = opts.get("dry_run", "none")
+    if dry_run not in ("none", "client", "server"):
+        raise UsageError(f"error: Invalid dry-run value ({dry_run}). "
+                         'Must be "none", "server", or "client".')
+    return dry_run
+
+
+def _apply_each(ctx: Context, policies, existing: dict, verb: str, dry_run: str) -> tuple[list[str], list]:
+    """kubectl's line for each policy, and the policies that take effect (unless a dry run)."""
+    lines, applied = [], []
+    suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(dry_run, "")
+    for policy in policies:
         if policy.namespace not in ctx.cluster.namespaces:
             lines.append(f'Error from server (NotFound): error when creating "STDIN": '
                          f'namespaces "{policy.namespace}" not found')
@@ -62,15 +82,9 @@ def apply(ctx: Context, tokens: list[str], verb: str = "apply") -> tuple[str, Ch
             word = "created"
         else:
             word = "unchanged" if policy_manifest(before) == policy_manifest(policy) else "configured"
-        suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(dry_run, "")
         lines.append(f"{POLICY.qualified}/{policy.name} {word}{suffix}")
         applied.append(policy)
-    if dry_run != "none" or not applied:
-        return "\n".join(lines), ctx.changes
-    changes = with_policies(ctx.changes, applied, ctx.now, set(existing))
-    if len(changes.policies) > MAX_LAB_POLICIES or changes.size() > STATE_LIMITS.max_bytes // 2:
-        raise UsageError("error: the lab is full; delete some policies or type reset to start over")
-    return "\n".join(lines), changes
+    return lines, applied
 
 
 def _set_namespace(manifests, namespace: str | None):
@@ -150,56 +164,69 @@ def delete(ctx: Context, tokens: list[str]) -> tuple[str, Changes]:
 
 def label(ctx: Context, tokens: list[str]) -> tuple[str, Changes]:
     parsed = parse(tokens, LABEL_FLAGS, "label")
-    args = parsed.args
-    if args and "/" in args[0]:
-        targets = split_targets(args[:1], "label")
-        specs = args[1:]
+    overwrite = parsed.options.get("overwrite")
+    kind, name, specs = _label_target(parsed.args)
+    setting, removing = _label_specs(specs)
+    key, target = _find(ctx, kind, name, parsed.options.get("namespace") or "default")
+    for k in setting:
+        problems = key_problems(k)
+        if problems:
+            raise UsageError(f'The {kind.kind} "{name}" is invalid: metadata.labels: '
+                             f'Invalid value: "{k}": {"; ".join(problems)}')
+    old = dict(target.labels)
+    notes = [f'label "{k}" not found.' for k in removing if k not in old]
+    new = _relabelled(old, setting, removing, overwrite)
+    if kind is NS_KIND:
+        new[NAMESPACE_NAME_LABEL] = name  # the API server keeps this label right
+    if new == old:
+        word = "not labeled"
+    elif not overwrite and len(new) < len(old):
+        word = "unlabeled"
     else:
-        targets = split_targets(args[:2], "label")
-        specs = args[2:]
+        word = "labeled"
+    changes = ctx.changes
+    if new != old and kind is NS_KIND:
+        changes = replace(changes, namespace_labels={**changes.namespace_labels, key: new})
+    elif new != old:
+        changes = replace(changes, pod_labels={**changes.pod_labels, key: new})
+    return "\n".join(notes + [f"{kind.qualified}/{name} {word}"]), changes
+
+
+def _label_target(args: list[str]):
+    """(kind, name, label specs) from `TYPE NAME specs...` or `TYPE/NAME specs...`."""
+    if args and "/" in args[0]:
+        targets, specs = split_targets(args[:1], "label"), args[1:]
+    else:
+        targets, specs = split_targets(args[:2], "label"), args[2:]
     kind, names = targets[0]
     if kind is POLICY:
         raise UsageError("error: NetworkPolicies' own labels change no traffic; the lab labels "
                          "namespaces and pods (kubectl label ns NAME k=v, kubectl label pod NAME k=v)")
     if len(names) != 1:
         raise UsageError("error: name is required (kubectl label ns|pod NAME KEY=VALUE ... [KEY-])")
-    setting, removing = _label_specs(specs)
-    namespace = parsed.options.get("namespace") or "default"
+    return kind, names[0], specs
+
+
+def _find(ctx: Context, kind, name: str, namespace: str):
+    """The namespace or pod to label, and its key in the changes."""
     if kind is NS_KIND:
-        target = ctx.cluster.namespaces.get(names[0])
-        key = names[0]
+        key, target = name, ctx.cluster.namespaces.get(name)
     else:
-        key = f"{namespace}/{names[0]}"
+        key = f"{namespace}/{name}"
         target = ctx.cluster.pod(key)
     if target is None:
-        raise UsageError(not_found(kind, names[0]))
-    for k in setting:
-        problems = key_problems(k)
-        if problems:
-            raise UsageError(f'The {kind.kind} "{names[0]}" is invalid: metadata.labels: '
-                             f'Invalid value: "{k}": {"; ".join(problems)}')
-    old = dict(target.labels)
-    notes = [f'label "{k}" not found.' for k in removing if k not in old]
+        raise UsageError(not_found(kind, name))
+    return key, target
+
+
+def _relabelled(old: dict, setting: dict, removing: list[str], overwrite) -> dict:
+    """The labels after the update; changing a value needs --overwrite."""
     for k, v in setting.items():
-        if k in old and old[k] != v and not parsed.options.get("overwrite"):
+        if k in old and old[k] != v and not overwrite:
             raise UsageError(f"error: '{k}' already has a value ({old[k]}), and --overwrite is false")
     new = {k: v for k, v in old.items() if k not in removing}
     new.update(setting)
-    if kind is NS_KIND:
-        new[NAMESPACE_NAME_LABEL] = names[0]  # the API server keeps this label right
-    if new == old:
-        word = "not labeled"
-    elif not parsed.options.get("overwrite") and len(new) < len(old):
-        word = "unlabeled"
-    else:
-        word = "labeled"
-    changes = ctx.changes
-    if new != old:
-        if kind is NS_KIND:
-            changes = replace(changes, namespace_labels={**changes.namespace_labels, key: new})
-        else:
-            changes = replace(changes, pod_labels={**changes.pod_labels, key: new})
-    return "\n".join(notes + [f"{kind.qualified}/{names[0]} {word}"]), changes
+    return new
 
 
 def _label_specs(specs: list[str]) -> tuple[dict, list[str]]:

@@ -26,7 +26,8 @@ def exec_(ctx: Context, tokens: list[str]) -> tuple[str, int]:
         raise UsageError("error: you must specify at least one command for the container\n"
                          "(for example: kubectl exec -n NS POD -- nc -zv -w 2 HOST PORT)")
     if len(parsed.args) != 1:
-        raise UsageError("error: expected 'exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...]'")
+        raise UsageError("error: expected "
+                         "'exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...]'")
     name = parsed.args[0]
     if "/" in name:
         kind_text, _, name = name.partition("/")

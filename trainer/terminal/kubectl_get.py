@@ -62,7 +62,10 @@ def get(ctx: Context, tokens: list[str]) -> str:
     everything = [i for _, found in selected for i in found]
     if output in ("yaml", "json"):
         body = _documents(ctx, everything, single=len(targets) == 1 and len(targets[0][1]) == 1)
-        text = "" if body is None else (to_yaml(body) if output == "yaml" else json.dumps(body, indent=4, sort_keys=True))
+        if body is None:
+            text = ""
+        else:
+            text = to_yaml(body) if output == "yaml" else json.dumps(body, indent=4, sort_keys=True)
     elif output == "name":
         text = "\n".join(f"{i.kind.qualified}/{i.name}" for i in everything)
     else:

@@ -27,45 +27,16 @@ MAX_PORTS = 20
 
 
 def nc(net: Network, src: Pod, argv: list[str]) -> tuple[str, int]:
-    flags, args, timeout = set(), [], None
-    i = 0
-    while i < len(argv):
-        token = argv[i]
-        i += 1
-        if token.startswith("-") and len(token) > 1:
-            letters = token[1:]
-            for j, letter in enumerate(letters):
-                if letter in "zvun46NdD":
-                    flags.add(letter)
-                elif letter in "wqip":
-                    value = letters[j + 1:] or (argv[i] if i < len(argv) else "")
-                    if not letters[j + 1:]:
-                        i += 1
-                    if letter == "w":
-                        if not value.isdigit():
-                            return f"nc: timeout invalid: {value}", 1
-                        timeout = int(value)
-                    break
-                else:
-                    return f"nc: invalid option -- '{letter}'\n{NC_USAGE}", 1
-        else:
-            args.append(token)
+    flags, args, timeout, error = _nc_options(argv)
+    if error:
+        return error, 1
     if len(args) < 2:
         return NC_USAGE, 1
-    host, port_args = args[0], args[1:]
-    ports = []
-    for text in port_args:
-        low, dash, high = text.partition("-")
-        if not low.isdigit() or (dash and not high.isdigit()):
-            return f"nc: port number invalid: {text}", 1
-        first, last = int(low), int(high) if dash else int(low)
-        if not (1 <= first <= last <= 65535):
-            return f"nc: port range not valid: {text}" if dash else f"nc: port number invalid: {text}", 1
-        ports += range(first, last + 1)
-        if len(ports) > MAX_PORTS:
-            return f"nc: the lab scans at most {MAX_PORTS} ports at once", 1
+    host = args[0]
+    ports, error = _nc_ports(args[1:])
+    if error:
+        return error, 1
     proto = "udp" if "u" in flags else "tcp"
-    verbose = "v" in flags
     target = net.resolve(src, host)
     if target.endpoint is None:
         why = ("Temporary failure in name resolution" if target.failure == NO_DNS
@@ -76,18 +47,61 @@ def nc(net: Network, src: Pod, argv: list[str]) -> tuple[str, int]:
         result = net.connect(src, target.endpoint, port, proto.upper())
         if result == OPEN:
             code = 0
-            if verbose:
-                service = SERVICES.get((proto, port), "*")
-                lines.append(f"Connection to {host} {port} port [{proto}/{service}] succeeded!")
-        elif verbose and result == TIMEOUT:
-            if timeout is not None:
-                lines.append(f"nc: connect to {host} port {port} ({proto}) timed out: "
-                             "Operation now in progress")
-            else:
-                lines.append(f"nc: connect to {host} port {port} ({proto}) failed: Connection timed out")
-        elif verbose:
-            lines.append(f"nc: connect to {host} port {port} ({proto}) failed: Connection refused")
+        if "v" in flags:
+            lines.append(_nc_says(host, port, proto, result, timeout is not None))
     return "\n".join(lines), code
+
+
+def _nc_options(argv: list[str]):
+    """(flags, operands, -w seconds or None, ""), or an error message last."""
+    flags, args, timeout = set(), [], None
+    rest = iter(argv)  # an option that takes a value may take the next argument
+    for token in rest:
+        if not (token.startswith("-") and len(token) > 1):
+            args.append(token)
+            continue
+        letters = token[1:]
+        for j, letter in enumerate(letters):
+            if letter in "zvun46NdD":
+                flags.add(letter)
+            elif letter in "wqip":
+                value = letters[j + 1:] or next(rest, "")
+                if letter == "w" and not value.isdigit():
+                    return None, None, None, f"nc: timeout invalid: {value}"
+                if letter == "w":
+                    timeout = int(value)
+                break
+            else:
+                return None, None, None, f"nc: invalid option -- '{letter}'\n{NC_USAGE}"
+    return flags, args, timeout, ""
+
+
+def _nc_ports(texts: list[str]) -> tuple[list[int], str]:
+    """The ports of `nc HOST PORT|LOW-HIGH...`, or an error message."""
+    ports = []
+    for text in texts:
+        low, dash, high = text.partition("-")
+        if not low.isdigit() or (dash and not high.isdigit()):
+            return [], f"nc: port number invalid: {text}"
+        first, last = int(low), int(high) if dash else int(low)
+        if not (1 <= first <= last <= 65535):
+            return [], f"nc: port range not valid: {text}" if dash else f"nc: port number invalid: {text}"
+        ports += range(first, last + 1)
+        if len(ports) > MAX_PORTS:
+            return [], f"nc: the lab scans at most {MAX_PORTS} ports at once"
+    return ports, ""
+
+
+def _nc_says(host: str, port: int, proto: str, result: str, timed: bool) -> str:
+    """What nc -v prints for one port; `timed` when -w was given."""
+    if result == OPEN:
+        service = SERVICES.get((proto, port), "*")
+        return f"Connection to {host} {port} port [{proto}/{service}] succeeded!"
+    if result == TIMEOUT and timed:
+        return f"nc: connect to {host} port {port} ({proto}) timed out: Operation now in progress"
+    if result == TIMEOUT:
+        return f"nc: connect to {host} port {port} ({proto}) failed: Connection timed out"
+    return f"nc: connect to {host} port {port} ({proto}) failed: Connection refused"
 
 
 _URL = re.compile(r"(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://)?(?P<host>[^/:?#]*)"
@@ -100,41 +114,53 @@ CURL_LONG_VALUE = set(CURL_VALUE.values()) | {"connect-timeout"}
 
 
 def _curl_options(argv: list[str]):
+    """(options by long name, URLs, ""), or an error message last."""
     opts, urls = {}, []
-    i = 0
-    while i < len(argv):
-        token = argv[i]
-        i += 1
+    rest = iter(argv)  # an option that takes a value may take the next argument
+    for token in rest:
+        error = ""
         if token.startswith("--"):
-            name, has_value, value = token[2:].partition("=")
-            if name in CURL_LONG_VALUE:
-                if not has_value:
-                    if i >= len(argv):
-                        return None, None, f"curl: option --{name}: requires parameter"
-                    value, i = argv[i], i + 1
-                opts[name] = value
-            elif name in CURL_BOOL.values():
-                opts[name] = True
-            else:
-                return None, None, f"curl: option --{name}: is unknown"
+            error = _curl_long(token, rest, opts)
         elif token.startswith("-") and len(token) > 1:
-            letters = token[1:]
-            for j, letter in enumerate(letters):
-                if letter in CURL_BOOL:
-                    opts[CURL_BOOL[letter]] = True
-                elif letter in CURL_VALUE:
-                    value = letters[j + 1:]
-                    if not value:
-                        if i >= len(argv):
-                            return None, None, f"curl: option -{letter}: requires parameter"
-                        value, i = argv[i], i + 1
-                    opts[CURL_VALUE[letter]] = value
-                    break
-                else:
-                    return None, None, f"curl: option -{letter}: is unknown"
+            error = _curl_short(token, rest, opts)
         else:
             urls.append(token)
+        if error:
+            return None, None, error
     return opts, urls, ""
+
+
+def _curl_long(token: str, rest, opts: dict) -> str:
+    """--name, --name=value or --name value into opts; an error message, or ""."""
+    name, has_value, value = token[2:].partition("=")
+    if name in CURL_LONG_VALUE:
+        if not has_value:
+            value = next(rest, None)
+            if value is None:
+                return f"curl: option --{name}: requires parameter"
+        opts[name] = value
+    elif name in CURL_BOOL.values():
+        opts[name] = True
+    else:
+        return f"curl: option --{name}: is unknown"
+    return ""
+
+
+def _curl_short(token: str, rest, opts: dict) -> str:
+    """Clustered letters (-sS); one that takes a value takes the rest of the token or the next."""
+    letters = token[1:]
+    for j, letter in enumerate(letters):
+        if letter in CURL_BOOL:
+            opts[CURL_BOOL[letter]] = True
+        elif letter in CURL_VALUE:
+            value = letters[j + 1:] or next(rest, None)
+            if value is None:
+                return f"curl: option -{letter}: requires parameter"
+            opts[CURL_VALUE[letter]] = value
+            return ""
+        else:
+            return f"curl: option -{letter}: is unknown"
+    return ""
 
 
 def parse_url(url: str):
@@ -186,7 +212,8 @@ def curl(net: Network, src: Pod, argv: list[str]) -> tuple[str, int]:
                        "Couldn't connect to server")
         else:
             code = 7
-            message = f"curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"
+            message = (f"curl: (7) Failed to connect to {host} port {port} after 0 ms: "
+                       "Couldn't connect to server")
         lines = trying + ([write_out] if write_out else []) + ([] if quiet else [message])
         return "\n".join(lines), code
     body = greeting(target.endpoint, port, path)
@@ -214,42 +241,51 @@ def _write_out(fmt: str | None, result: str, ip: str, port: int) -> str:
 
 
 def _wget_options(argv: list[str]):
+    """(quiet, spider and output, URLs, ""), or an error message last."""
     opts, urls = {"quiet": False, "spider": False, "output": None}, []
-    i = 0
-    while i < len(argv):
-        token = argv[i]
-        i += 1
-        if token == "--quiet":
-            opts["quiet"] = True
-        elif token == "--spider":
-            opts["spider"] = True
-        elif token.startswith(("--timeout", "--output-document")):
-            name, eq, value = token.partition("=")
-            if not eq:
-                value, i = (argv[i] if i < len(argv) else ""), i + 1
-            if name == "--output-document":
-                opts["output"] = value
-        elif token.startswith("--"):
-            return None, None, f"wget: unrecognized option '{token}'"
+    rest = iter(argv)  # an option that takes a value may take the next argument (or "")
+    for token in rest:
+        error = ""
+        if token.startswith("--"):
+            error = _wget_long(token, rest, opts)
         elif token.startswith("-") and len(token) > 1:
-            letters = token[1:]
-            for j, letter in enumerate(letters):
-                if letter == "q":
-                    opts["quiet"] = True
-                elif letter == "S":
-                    continue
-                elif letter in "OT":
-                    value = letters[j + 1:]
-                    if not value:
-                        value, i = (argv[i] if i < len(argv) else ""), i + 1
-                    if letter == "O":
-                        opts["output"] = value
-                    break
-                else:
-                    return None, None, f"wget: invalid option -- '{letter}'"
+            error = _wget_short(token, rest, opts)
         else:
             urls.append(token)
+        if error:
+            return None, None, error
     return opts, urls, ""
+
+
+def _wget_long(token: str, rest, opts: dict) -> str:
+    """--quiet, --spider, --timeout and --output-document (=VALUE or VALUE); an error, or ""."""
+    if token in ("--quiet", "--spider"):
+        opts[token[2:]] = True
+    elif token.startswith(("--timeout", "--output-document")):
+        name, eq, value = token.partition("=")
+        if not eq:
+            value = next(rest, "")
+        if name == "--output-document":
+            opts["output"] = value
+    else:
+        return f"wget: unrecognized option '{token}'"
+    return ""
+
+
+def _wget_short(token: str, rest, opts: dict) -> str:
+    """Clustered letters (-qS); -O and -T take the rest of the token or the next argument."""
+    letters = token[1:]
+    for j, letter in enumerate(letters):
+        if letter == "q":
+            opts["quiet"] = True
+        elif letter in "OT":
+            value = letters[j + 1:] or next(rest, "")
+            if letter == "O":
+                opts["output"] = value
+            return ""
+        elif letter != "S":  # -S (print the server's headers) is accepted and ignored
+            return f"wget: invalid option -- '{letter}'"
+    return ""
 
 
 def wget(net: Network, src: Pod, argv: list[str]) -> tuple[str, int]:
@@ -271,7 +307,8 @@ def wget(net: Network, src: Pod, argv: list[str]) -> tuple[str, int]:
     if result == TIMEOUT:
         return "\n".join(lines + ["wget: download timed out"]), 1
     if result != OPEN:
-        return "\n".join(lines + [f"wget: can't connect to remote host ({target.ip}): Connection refused"]), 1
+        refused = f"wget: can't connect to remote host ({target.ip}): Connection refused"
+        return "\n".join(lines + [refused]), 1
     body = greeting(target.endpoint, port, path).rstrip("\n")
     if opts["spider"]:
         lines += [] if quiet else ["remote file exists"]

@@ -7,4 +7,5 @@ class WalkthroughConfig(AppConfig):
     name = "trainer.walkthrough"
 
     def ready(self):
-        handover.register("trainer.walkthrough.progress.carry_over")  # the session's work moves onto the account at sign-in
+        # the session's work moves onto the account at sign-in
+        handover.register("trainer.walkthrough.progress.carry_over")

@@ -9,7 +9,8 @@ from trainer.panel.world import World
 
 
 def failures(claims: Claims, world: World, evaluation: Evaluation) -> list[str]:
-    """What the evaluation gets wrong, in words; [] when every claim holds (or the YAML is invalid: ['...'])."""
+    """What the evaluation gets wrong, in words; [] when every claim holds (or the YAML is
+    invalid: ['...'])."""
     if not evaluation.ok:
         return ["the YAML has errors"]
     target = world.target
@@ -17,7 +18,8 @@ def failures(claims: Claims, world: World, evaluation: Evaluation) -> list[str]:
     cluster = evaluation.cluster
     ends = [p.key for p in cluster.pods] + [ip for ip, _ in world.externals]
     problems = []
-    reaching = {e for e in ends if e != target.pod and (e, target.pod, target.port, target.protocol) in allowed}
+    reaching = {e for e in ends
+                if e != target.pod and (e, target.pod, target.port, target.protocol) in allowed}
     if reaching != claims.reaches_db:
         problems.append(_set_words(f"reach {target.pod} on {target.port_label}", reaching, claims.reaches_db))
     if claims.db_reaches is not None:

@@ -5,7 +5,8 @@ from django.db import models
 class StageProgress(models.Model):
     """How far a signed-in learner got with one stage, by the stage's slug (content lives in lessons/)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stage_progress")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="stage_progress")
     stage = models.SlugField(max_length=64)
     visited_at = models.DateTimeField(null=True, blank=True)
     edited_at = models.DateTimeField(null=True, blank=True)

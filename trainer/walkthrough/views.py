@@ -128,8 +128,8 @@ def _evaluate(request, stage, posted: Posted):
     """The panel for the posted YAML, diffed against this learner's previous evaluation here
     (kept on the server), or else against the stage's own YAML."""
     place = f"stage-{stage.number}:{posted.scenario.slug}"
-    before = memory.recall(request, place)
-    evaluation = evaluate(posted.world, posted.text, before or starting_allowed(stage.number, posted.scenario.slug))
+    before = memory.recall(request, place) or starting_allowed(stage.number, posted.scenario.slug)
+    evaluation = evaluate(posted.world, posted.text, before)
     if evaluation.ok:
         memory.remember(request, place, evaluation.allowed)
     return evaluation

@@ -141,7 +141,8 @@ def admits_pods_to_come(ev) -> list[str]:
                 or match.policy.source != ev.j.source:
             continue
         peer = match.policy.rules(mine.direction)[match.rule_index].peers[match.peer_index]
-        if peer.ip_block is not None or peer.path in seen or (other.namespace_new and peer.pod_selector is None):
+        if peer.ip_block is not None or peer.path in seen \
+                or (other.namespace_new and peer.pod_selector is None):
             continue
         seen.add(peer.path)
         selector = peer.pod_selector or peer.namespace_selector

@@ -109,7 +109,8 @@ def too_many_ports(ev) -> list[str]:
             if not rule.ports:
                 how = "lists no ports, so it opens every port"
             elif wide and wide[0].port is None:
-                how = f"names `protocol: {wide[0].protocol}` without a `port`, which opens every {wide[0].protocol} port"
+                how = (f"names `protocol: {wide[0].protocol}` without a `port`, "
+                       f"which opens every {wide[0].protocol} port")
             elif wide:
                 how = (f"opens the range {wide[0].protocol} {wide[0].port}-{wide[0].end_port} "
                        f"(`port` with `endPort`)")
@@ -280,8 +281,9 @@ def wrong_port(ev) -> list[str]:
     admits the peer names only other ports."""
     out, told = [], set()
     for diff in ev.j.differences:
-        if diff.left and diff.right and not diff.left & diff.right and (diff.src.key, diff.dst.key) not in told:
-            told.add((diff.src.key, diff.dst.key))
+        pair = (diff.src.key, diff.dst.key)
+        if diff.left and diff.right and not diff.left & diff.right and pair not in told:
+            told.add(pair)
             out.append(
                 f"Wrong port: from {describe(diff.src)} to {describe(diff.dst)} your policies open "
                 f"{diff.left.describe()}, but the task wants {diff.right.describe()}.")
@@ -299,9 +301,9 @@ def wrong_port(ev) -> list[str]:
             continue
         told.add((src, dst))
         out.append(
-            f"Wrong port: {side.direction.lower()} rule {side.miss.rule_index + 1} of {at(policy, rule.line)} "
-            f"admits {peer.key} on {join(p.describe() for p in rule.ports)} only, but the task wants "
-            f"{src} to reach {dst} on {diff.right.describe()}.")
+            f"Wrong port: {side.direction.lower()} rule {side.miss.rule_index + 1} "
+            f"of {at(policy, rule.line)} admits {peer.key} on {join(p.describe() for p in rule.ports)} only, "
+            f"but the task wants {src} to reach {dst} on {diff.right.describe()}.")
     return out[:3]
 
 

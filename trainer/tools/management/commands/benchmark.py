@@ -45,7 +45,8 @@ class Command(BaseCommand):
             text = cluster_path.read_bytes()
             cluster = load_cluster([(text, str(cluster_path))], limits().cli)
             out(f"cluster: {len(cluster.pods)} pods, {len(cluster.policies)} policies, "
-                f"{len(cluster.namespaces)} namespaces, {len(text) / 1e6:.2f} MB of YAML (seed {opts['seed']})")
+                f"{len(cluster.namespaces)} namespaces, {len(text) / 1e6:.2f} MB of YAML "
+                f"(seed {opts['seed']})")
 
             # (a) the whole command as a user runs it, and the same through Django's runner
             check = ["netpol", "check", "-f", str(cluster_path), "--probes", str(probes_path)]
@@ -91,7 +92,8 @@ class Command(BaseCommand):
                 sys.exit(1)
             out(f"(c) nca --connectivity (full map): {nca_seconds:.1f} s; "
                 f"manage.py netpol check is {nca_seconds / a_median:.0f}x faster (median; target >= 40x), "
-                f"with --json {nca_seconds / j_median:.0f}x, through django-admin {nca_seconds / d_median:.0f}x, "
+                f"with --json {nca_seconds / j_median:.0f}x, "
+                f"through django-admin {nca_seconds / d_median:.0f}x, "
                 f"the full matrix {nca_seconds / statistics.median(total):.0f}x")
 
     def _time(self, command, repeat):
