@@ -67,8 +67,8 @@ def fill(learners: int, seed: int = 1):
         for slug in stages:
             if rng.random() < 0.7:
                 start = now - timedelta(hours=rng.uniform(1, 90))
-                progress.append(StageProgress(user=user, stage=slug, visited_at=start,
-                                              completed_at=start + timedelta(minutes=9) if rng.random() < 0.6 else None))
+                done = start + timedelta(minutes=9) if rng.random() < 0.6 else None
+                progress.append(StageProgress(user=user, stage=slug, visited_at=start, completed_at=done))
         for slug in exercises:
             if rng.random() < 0.3:
                 continue
@@ -76,8 +76,9 @@ def fill(learners: int, seed: int = 1):
             tries = [rng.choice(graded[slug]) for _ in range(rng.randint(1, 4))]
             for text, verdict in tries:
                 when += timedelta(minutes=5)
-                subs.append(Submission(user=user, exercise=slug, answer=text, created_at=when, passed=verdict.passed,
-                                       score=verdict.score, diagnoses=verdict.diagnoses, mistakes=verdict.mistakes))
+                subs.append(Submission(user=user, exercise=slug, answer=text, created_at=when,
+                                       passed=verdict.passed, score=verdict.score,
+                                       diagnoses=verdict.diagnoses, mistakes=verdict.mistakes))
             labs.append(LabState(user=user, exercise=slug, graded=len(tries), created_at=when))
         for item in items[-2:]:
             if rng.random() < 0.5:
@@ -124,9 +125,10 @@ def main():
         client = Client()
         client.force_login(teacher)
         pk = classroom.pk
-        report("dashboard, whole page", *timed(client, reverse("classes:dashboard", args=[pk]), args.requests))
+        dashboard = reverse("classes:dashboard", args=[pk])
+        report("dashboard, whole page", *timed(client, dashboard, args.requests))
         report("dashboard, htmx refresh of the rows",
-               *timed(client, reverse("classes:dashboard", args=[pk]), args.requests, HTTP_HX_REQUEST="true"))
+               *timed(client, dashboard, args.requests, HTTP_HX_REQUEST="true"))
         report("misconceptions", *timed(client, reverse("classes:mistakes", args=[pk]), args.requests))
         report("gradebook", *timed(client, reverse("classes:gradebook", args=[pk]), args.requests))
     finally:

@@ -44,7 +44,8 @@ def test_extra_time_moves_one_learners_deadline_even_while_they_write(exam, alic
     assert (event.actor, event.learner, event.detail) == (bob, alice, "Unit exam: 15 min")
 
 
-def test_closing_finishes_every_open_attempt_at_once_and_records_it(client, exam, alice, charlie, bob, classroom):
+def test_closing_finishes_every_open_attempt_at_once_and_records_it(client, exam, alice, charlie, bob,
+                                                                    classroom):
     rows = [enrol(classroom, u) for u in (alice, charlie)]
     client.force_login(bob)
     client.post(reverse("classes:open_exam", args=[classroom.pk, exam.pk]))
@@ -64,7 +65,8 @@ def test_closing_finishes_every_open_attempt_at_once_and_records_it(client, exam
 
 def test_a_learner_starts_a_class_quiz_from_the_class_page(client, alice, classroom):
     practice = Assignment.objects.create(classroom=classroom, kind="quiz", quiz_mode="practice",
-                                         title="Warm-up", questions=2, opens_at=timezone.now() + timedelta(days=1))
+                                         title="Warm-up", questions=2,
+                                         opens_at=timezone.now() + timedelta(days=1))
     enrol(classroom, alice)
     client.force_login(alice)
     url = reverse("classes:start_quiz", args=[classroom.pk, practice.pk])

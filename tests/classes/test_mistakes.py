@@ -39,7 +39,8 @@ def test_the_drill_down_names_the_learners_for_the_instructor(client, bob, class
     assert drill in page
     text = client.get(drill).content.decode()
     assert "alice" in text and "Project, anonymised" in text
-    assert client.get(reverse("classes:who", args=[classroom.pk, EXERCISE, "no_such_mistake"])).status_code == 404
+    unknown = reverse("classes:who", args=[classroom.pk, EXERCISE, "no_such_mistake"])
+    assert client.get(unknown).status_code == 404
 
 
 def test_a_broadcast_reaches_every_page_and_a_hint_only_its_exercise(client, bob, classroom,

@@ -73,7 +73,8 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, world):
         assert response.status_code == 302 and reverse("accounts:login") in response.url
 
 
-def test_the_projector_never_shows_the_learners_name(client, world, bob, alice, classroom, exercise_assignment):
+def test_the_projector_never_shows_the_learners_name(client, world, bob, alice, classroom,
+                                                     exercise_assignment):
     client.force_login(bob)
     member = classroom.memberships.get(user=alice)
     page = client.get(reverse("classes:projector", args=[classroom.pk, member.pk, exercise_assignment.pk]))
@@ -88,7 +89,8 @@ def test_the_poll_screen_shows_counts_never_names(client, world, bob, alice, cla
     page = client.get(reverse("classes:poll", args=[classroom.pk, poll.pk])).content.decode()
     cell = "data/migrations&gt;data/postgres"
     assert cell in page
-    client.post(reverse("classes:poll", args=[classroom.pk, poll.pk]), {"allowed": [cell.replace("&gt;", ">")]})
+    answer = {"allowed": [cell.replace("&gt;", ">")]}
+    client.post(reverse("classes:poll", args=[classroom.pk, poll.pk]), answer)
     client.force_login(bob)
     for state in ("open", "revealed"):
         poll.state = state

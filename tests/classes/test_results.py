@@ -44,7 +44,8 @@ def test_the_csv_download_is_an_attachment(client, bob, classroom):
     assert response["Content-Disposition"].startswith('attachment; filename="networking-101-gradebook-')
 
 
-def test_the_gradebook_shows_best_scores_passes_and_lateness(client, bob, classroom, exercise_assignment, alice):
+def test_the_gradebook_shows_best_scores_passes_and_lateness(client, bob, classroom, exercise_assignment,
+                                                            alice):
     exercise_assignment.due_at = hours_ago(2)
     exercise_assignment.save()
     enrol(classroom, alice)

@@ -173,7 +173,8 @@ def quiz_cell(assignment, attempts: list[dict], now) -> Cell:
         return Cell(NOT_STARTED, late=_late(assignment, None, now))
     finished = [a for a in attempts if a["submitted_at"] and a["graded_count"]]
     percents = [round(100 * a["correct_count"] / a["graded_count"]) for a in finished]
-    passes = [a["submitted_at"] for a in finished if 100 * a["correct_count"] >= PASS_MARK * a["graded_count"]]
+    passes = [a["submitted_at"] for a in finished
+              if 100 * a["correct_count"] >= PASS_MARK * a["graded_count"]]
     spent = sum(_seconds(a["started_at"], a["submitted_at"]) or 0 for a in finished)
     first_pass = min(passes) if passes else None
     return Cell(PASSED if passes else WORKING, len(attempts), spent or None,

@@ -8,7 +8,6 @@ verdicts and diagnoses.
 
 from __future__ import annotations
 
-import copy
 import random
 from datetime import timedelta
 from functools import cache
@@ -137,16 +136,18 @@ def create(instructor_name: str = "demo-teacher", learners: int = 36, seed: int 
 
 def _assign(classroom: Classroom, now) -> list[Assignment]:
     stages = [s.slug for s in catalog().stages[:3]]
-    made = [Assignment(classroom=classroom, kind="stage", slug=s, title=f"Stage {n}: {catalog().stages[n - 1].title}",
-                       due_at=now - timedelta(days=3), position=n) for n, s in enumerate(stages, 1)]
+    made = [Assignment(classroom=classroom, kind="stage", slug=s, position=n, due_at=now - timedelta(days=3),
+                       title=f"Stage {n}: {catalog().stages[n - 1].title}")
+            for n, s in enumerate(stages, 1)]
     for i, slug in enumerate(EXERCISES, len(made) + 1):
-        made.append(Assignment(classroom=classroom, kind="exercise", slug=slug, title=get_exercise(slug).title,
-                               due_at=now + timedelta(days=i - 6), position=i))
+        made.append(Assignment(classroom=classroom, kind="exercise", slug=slug, position=i,
+                               title=get_exercise(slug).title, due_at=now + timedelta(days=i - 6)))
     made.append(Assignment(classroom=classroom, kind="quiz", quiz_mode="practice", title="Practice quiz",
                            questions=10, position=len(made) + 1))
-    made.append(Assignment(classroom=classroom, kind="quiz", quiz_mode="exam", title="Timed exam", questions=10,
-                           minutes=15, position=len(made) + 1, exam_opened_at=now - timedelta(days=1),
-                           exam_closes_at=now - timedelta(days=1) + timedelta(minutes=15)))
+    opened = now - timedelta(days=1)
+    made.append(Assignment(classroom=classroom, kind="quiz", quiz_mode="exam", title="Timed exam",
+                           questions=10, minutes=15, position=len(made) + 1, exam_opened_at=opened,
+                           exam_closes_at=opened + timedelta(minutes=15)))
     return Assignment.objects.bulk_create(made)
 
 
@@ -157,9 +158,10 @@ def _work(item: Assignment, member, skill: float, rng: random.Random, now) -> No
     start = now - timedelta(days=rng.uniform(0.2, 5), minutes=rng.uniform(0, 600))
     if item.kind == "stage":
         done = rng.random() < 0.4 + skill * 0.6
+        completed = start + timedelta(minutes=rng.uniform(5, 25)) if done else None
         StageProgress.objects.create(user=member.user, stage=item.slug, visited_at=start,
                                      edited_at=start + timedelta(minutes=rng.uniform(1, 10)),
-                                     completed_at=start + timedelta(minutes=rng.uniform(5, 25)) if done else None)
+                                     completed_at=completed)
     elif item.kind == "exercise":
         _exercise(item.slug, member.user, skill, rng, start)
     else:
@@ -177,8 +179,9 @@ def _exercise(slug: str, user, skill: float, rng: random.Random, start) -> None:
     when = start
     for text, verdict in tries:
         when += timedelta(minutes=rng.uniform(2, 12))
-        Submission.objects.create(user=user, exercise=slug, answer=text, created_at=when, passed=verdict.passed,
-                                  score=verdict.score, diagnoses=verdict.diagnoses, mistakes=verdict.mistakes,
+        Submission.objects.create(user=user, exercise=slug, answer=text, created_at=when,
+                                  passed=verdict.passed, score=verdict.score,
+                                  diagnoses=verdict.diagnoses, mistakes=verdict.mistakes,
                                   failed_checks=[c.message for c in verdict.checks if not c.ok],
                                   after_solution=gave_up and verdict.passed)
     lab = LabState.objects.create(user=user, exercise=slug, draft=tries[-1][0] if tries else "",
@@ -201,5 +204,6 @@ def _quiz(item: Assignment, member, skill: float, rng: random.Random, start) -> 
         right = rng.random() < 0.35 + skill * 0.6
         letters = sorted(shown.key) if right else [rng.choice([c for c in shown.letters if c not in shown.key]
                                                               or list(shown.letters))]
-        AttemptQuestion.objects.filter(pk=question.pk).update(answer="".join(letters), answered_at=finished_at)
+        AttemptQuestion.objects.filter(pk=question.pk).update(answer="".join(letters),
+                                                              answered_at=finished_at)
     attempts.finish(attempt, now=finished_at)

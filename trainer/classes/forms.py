@@ -119,7 +119,8 @@ class PollForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["item"].choices = [
             ("Walkthrough stages", [(f"stage:{i.slug}", i.title) for i in items.stages()]),
-            ("Lab exercises (the model answer)", [(f"exercise:{i.slug}", i.title) for i in items.exercises()]),
+            ("Lab exercises (the model answer)",
+             [(f"exercise:{i.slug}", i.title) for i in items.exercises()]),
         ]
         self.helper = _helper()
 

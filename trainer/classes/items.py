@@ -20,8 +20,8 @@ class Item:
 
 
 def stages() -> list[Item]:
-    return [Item("stage", s.slug, f"Stage {s.number}: {s.title}", reverse("walkthrough:stage", args=[s.number]))
-            for s in catalog().stages]
+    return [Item("stage", s.slug, f"Stage {s.number}: {s.title}",
+                 reverse("walkthrough:stage", args=[s.number])) for s in catalog().stages]
 
 
 def exercises() -> list[Item]:

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from .items import stage_number
-from django.utils import timezone
 
 
 class Classroom(models.Model):
@@ -144,7 +144,8 @@ class Assignment(models.Model):
 
     def exam_running(self, now=None) -> bool:
         now = now or timezone.now()
-        return self.exam_opened_at is not None and self.exam_closes_at is not None and now < self.exam_closes_at
+        return (self.exam_opened_at is not None and self.exam_closes_at is not None
+                and now < self.exam_closes_at)
 
 
 class ExtraTime(models.Model):
@@ -157,12 +158,16 @@ class ExtraTime(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assignment", "user"], name="one_extra_time")]
 
+    def __str__(self):
+        return f"{self.user} +{self.minutes} min on {self.assignment}"
+
 
 class Broadcast(models.Model):
     """A message or a hint from an instructor, shown on the learners' pages while active."""
 
     classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="broadcasts")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               related_name="+")
     text = models.CharField(max_length=500)
     exercise = models.SlugField(max_length=64, blank=True)  # a hint for one exercise's page
     created_at = models.DateTimeField(default=timezone.now)
@@ -170,6 +175,9 @@ class Broadcast(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.text[:60]
 
 
 class Poll(models.Model):
@@ -191,6 +199,9 @@ class Poll(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self):
+        return f"poll on {self.kind} {self.slug}, {self.protocol} {self.port}"
+
 
 class PollAnswer(models.Model):
     """The connections one learner predicts are allowed: "source>destination" keys."""
@@ -203,12 +214,16 @@ class PollAnswer(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["poll", "user"], name="one_answer_per_poll")]
 
+    def __str__(self):
+        return f"{self.user} on {self.poll}"
+
 
 class AuditEvent(models.Model):
     """What an instructor did that changes learners' conditions: who, to whom, when."""
 
     classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="audit")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              related_name="+")
     action = models.CharField(max_length=40)
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                 blank=True, related_name="+")
@@ -217,3 +232,6 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}"

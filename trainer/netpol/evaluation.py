@@ -305,7 +305,8 @@ class Analyzer:
         if not allowed and egress_ok != ingress_ok:
             refusing = "ingress" if egress_ok else "egress"
             lines.append(f"Both sides must allow a connection; {refusing} does not.")
-        if (egress_ok and egress_block and type(dst) is Pod) or (ingress_ok and ingress_block and type(src) is Pod):
+        if ((egress_ok and egress_block and type(dst) is Pod)
+                or (ingress_ok and ingress_block and type(src) is Pod)):
             lines.append(f"Note: {IPBLOCK_NOTE}.")
         return allowed, ("\\n" if as_json else "\n").join(lines)
 
