@@ -46,9 +46,18 @@ from trainer.walkthrough.models import StageProgress  # noqa: E402
 
 
 def fill(learners: int, seed: int = 1):
+    """An instructor and their class of `learners` with work on 20 assignments."""
+    teacher = User.objects.create_user("teacher", role="instructor")
+    classroom, items, subs = fill_class(teacher, learners, seed)
+    return teacher, classroom, items, subs
+
+
+def fill_class(teacher, learners: int, seed: int = 1, prefix: str = "learner"):
+    """A class of `teacher` with 20 assignments (every stage, lab exercises, two quizzes) and
+    `learners` new learners with realistic work on them, written in bulk: graded answers from
+    the grader, stage progress, finished quiz attempts. Returns (class, assignments, answers)."""
     rng = random.Random(seed)
     now = timezone.now()
-    teacher = User.objects.create_user("teacher", role="instructor")
     classroom = roster.create(teacher, "Benchmark class")
     stages = [s.slug for s in catalog().stages]
     exercises = [e.id for e in all_exercises()][: 20 - len(stages) - 2]
@@ -59,7 +68,7 @@ def fill(learners: int, seed: int = 1):
     items += [Assignment(classroom=classroom, kind="quiz", quiz_mode="practice", title=f"Quiz {i}",
                          position=50 + i) for i in range(2)]
     items = Assignment.objects.bulk_create(items)
-    users = User.objects.bulk_create([User(username=f"learner{i:04d}") for i in range(learners)])
+    users = User.objects.bulk_create([User(username=f"{prefix}{i:04d}") for i in range(learners)])
     Membership.objects.bulk_create([Membership(classroom=classroom, user=u, role="learner") for u in users])
     graded = {slug: demo.answers(slug) for slug in exercises}
     subs, labs, progress, attempts = [], [], [], []
@@ -72,14 +81,14 @@ def fill(learners: int, seed: int = 1):
         for slug in exercises:
             if rng.random() < 0.3:
                 continue
-            when = now - timedelta(hours=rng.uniform(1, 90))
+            began = when = now - timedelta(hours=rng.uniform(1, 90))
             tries = [rng.choice(graded[slug]) for _ in range(rng.randint(1, 4))]
             for text, verdict in tries:
                 when += timedelta(minutes=5)
                 subs.append(Submission(user=user, exercise=slug, answer=text, created_at=when,
                                        passed=verdict.passed, score=verdict.score,
                                        diagnoses=verdict.diagnoses, mistakes=verdict.mistakes))
-            labs.append(LabState(user=user, exercise=slug, graded=len(tries), created_at=when))
+            labs.append(LabState(user=user, exercise=slug, graded=len(tries), created_at=began))
         for item in items[-2:]:
             if rng.random() < 0.5:
                 start = now - timedelta(hours=rng.uniform(1, 90))
@@ -90,11 +99,12 @@ def fill(learners: int, seed: int = 1):
     LabState.objects.bulk_create(labs)
     StageProgress.objects.bulk_create(progress)
     Attempt.objects.bulk_create(attempts)
-    return teacher, classroom, len(items), len(subs)
+    return classroom, len(items), len(subs)
 
 
 def timed(client: Client, url: str, count: int, **headers) -> tuple[list[float], int]:
     times = []
+    connection.queries_log.clear()  # the fill filled its 9,000 places: a full log counts nothing new
     with CaptureQueriesContext(connection) as captured:
         client.get(url, **headers)
     for _ in range(count):

@@ -1,11 +1,13 @@
 """The scale test's two visits to the database, run by run.py with the site's environment.
 
-    python benchmarks/scale/database.py prepare DATA_JSON ACCOUNTS
+    python benchmarks/scale/database.py prepare DATA_JSON ACCOUNTS SIGNED_IN_SHARE INSTRUCTORS
     python benchmarks/scale/database.py check ACK_LOG
 
-prepare: creates ACCOUNTS learners (one password hash shared by all, so that making them costs
-one hash, not hundreds) and writes what the simulated learners need: the stages' YAML, the
-exercises' starters and solutions, the accounts.
+prepare: creates ACCOUNTS learners and INSTRUCTORS instructors (one password hash shared by
+all, so that making them costs one hash, not hundreds), the instructors' class (the accounts
+and 160 more learners with work on 20 assignments, as benchmarks/dashboard.py fills it), and
+writes what the simulated visitors need: the stages' YAML, the exercises' starters and
+solutions, the accounts, the class.
 check: reads every write the server acknowledged during the run and finds it in the database;
 prints the counts and exits 1 if anything acknowledged is missing.
 """
@@ -24,18 +26,34 @@ PASSWORD = "scale-test-password-1"
 EXAM_QUESTIONS_ANSWERED = 5
 
 
-def prepare(data_path: str, accounts: int, signed_in_share: float) -> None:
+CLASS_LEARNERS = 200  # the dashboard the instructors poll: 200 learners x 20 assignments
+
+
+def prepare(data_path: str, accounts: int, signed_in_share: float, instructors: int) -> None:
     from django.contrib.auth.hashers import make_password
 
+    from benchmarks.dashboard import fill_class
     from trainer.accounts.models import User
     from trainer.catalog.exercises import all_exercises
     from trainer.catalog.stages import catalog
+    from trainer.classes import roster
 
     shared = make_password(PASSWORD)
     names = [f"learner{n:03d}" for n in range(accounts)]
-    User.objects.bulk_create(User(username=name, email=f"{name}@example.org", password=shared)
-                             for name in names)
+    learners = User.objects.bulk_create(User(username=name, email=f"{name}@example.org", password=shared)
+                                        for name in names)
+    teachers = [f"instructor{n}" for n in range(instructors)]
+    User.objects.bulk_create(User(username=name, password=shared, role="instructor") for name in teachers)
+    classroom = None
+    if teachers:
+        first = User.objects.get(username=teachers[0])
+        classroom, _, _ = fill_class(first, max(0, CLASS_LEARNERS - accounts), prefix="classmate")
+        for name in teachers[1:]:
+            roster.add_instructor(classroom, first, User.objects.get(username=name))
+        for user in learners:
+            roster.join(classroom, user)
     data = {
+        "instructors": teachers, "classroom": classroom.pk if classroom else None,
         "stages": [{"number": s.number, "yaml": s.yaml} for s in catalog().stages],
         "exercises": [{"id": e.id, "starter": e.starter, "solution": e.solution} for e in all_exercises()],
         "accounts": names, "password": PASSWORD, "signed_in_share": signed_in_share,
@@ -45,9 +63,8 @@ def prepare(data_path: str, accounts: int, signed_in_share: float) -> None:
 
 
 def check(ack_path: str) -> int:
-    from django.conf import settings
 
-    from trainer.lab.models import Attempt as LabAttempt
+    from trainer.lab.models import LabState
     from trainer.quizzes.models import Attempt, AttemptQuestion
 
     acks = [json.loads(line) for line in Path(ack_path).read_text().splitlines() if line.strip()]
@@ -68,10 +85,11 @@ def check(ack_path: str) -> int:
                .values_list("pk", flat=True))
     lost += [("quiz-submit", pk) for pk in submitted - done]
     grades = Counter((a["user"], a["exercise"]) for a in acks if a["kind"] == "lab-grade")
+    graded = {(u, e): n for u, e, n in LabState.objects.filter(user__username__in={u for u, _ in grades})
+              .values_list("user__username", "exercise", "graded")}
     for (user, exercise), count in grades.items():
-        rows = LabAttempt.objects.filter(user__username=user, exercise=exercise).count()
-        if rows < min(count, settings.LAB_ATTEMPTS_KEPT):
-            lost.append(("lab-grade", (user, exercise, count, rows)))
+        if graded.get((user, exercise), 0) < count:  # every graded answer is counted, kept or not
+            lost.append(("lab-grade", (user, exercise, count, graded.get((user, exercise), 0))))
     print(json.dumps({"acknowledged": dict(kinds), "total": len(acks), "lost": len(lost),
                       "lost_examples": [str(x) for x in lost[:10]]}))
     return 1 if lost else 0
@@ -82,6 +100,6 @@ if __name__ == "__main__":
 
     django.setup()
     if sys.argv[1] == "prepare":
-        prepare(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
+        prepare(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]))
     else:
         sys.exit(check(sys.argv[2]))

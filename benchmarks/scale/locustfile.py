@@ -8,8 +8,10 @@ Every request is written to REQUEST_LOG (one JSON line: time, endpoint, millisec
 status, error) and every write the server acknowledged to ACK_LOG, so that run.py can compute
 the figures per fault window and check afterwards that nothing acknowledged was lost.
 
-To add a kind of visitor (the instructors with dashboards of a later issue): subclass Visitor,
-give it its own @task methods, a `weight`, and log what it must find again with `acknowledge`.
+To add a kind of visitor: subclass Visitor, give it its own @task methods, a `weight` (or a
+`fixed_count`), and log what it must find again with `acknowledge`. Instructors come in a
+fixed number (run.py's --instructors) beside the learners, each polling their class's live
+dashboard as the page does, and now and then the misconceptions and the gradebook.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
 QUIZ_URL = re.compile(r"/quizzes/([0-9a-f-]{36})/q/(\d+)/$")
 CHOICE = re.compile(r'name="choice" id="choice-(\w)"')
 ACCOUNTS = list(DATA["accounts"])
+INSTRUCTORS = list(DATA.get("instructors") or [])
 
 
 @events.request.add_listener
@@ -74,6 +77,24 @@ class Visitor(FastHttpUser):
             return response
 
 
+    def fragment(self, path: str, name: str):
+        """A GET as htmx polling sends it."""
+        headers = {"HX-Request": "true"}
+        with self.client.get(path, name=name, headers=headers, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"status {response.status_code}")
+            return response
+
+    def sign_in(self, username: str) -> bool:
+        self.page("/accounts/login/", "/accounts/login/")
+        response = self.post("/accounts/login/", {"username": username, "password": DATA["password"]},
+                             "/accounts/login/ POST", htmx=False, expect=(302,))
+        if response.status_code == 302:
+            self.page("/", "/")  # a new session: a new token
+            return True
+        return False
+
+
 def _quote(value) -> str:
     from urllib.parse import quote_plus
 
@@ -94,12 +115,8 @@ class Learner(Visitor):
             self.sign_in(ACCOUNTS.pop())
 
     def sign_in(self, username: str):
-        self.page("/accounts/login/", "/accounts/login/")
-        response = self.post("/accounts/login/", {"username": username, "password": DATA["password"]},
-                             "/accounts/login/ POST", htmx=False, expect=(302,))
-        if response.status_code == 302:
+        if super().sign_in(username):
             self.username = username
-            self.page("/", "/")  # a new session: a new token
 
     @task(6)
     def type_in_the_stage_editor(self):
@@ -157,3 +174,28 @@ class Learner(Visitor):
             if response.status_code == 302 and "/results/" in response.headers.get("Location", ""):
                 acknowledge("quiz-submit", attempt=attempt)
                 self.exam = None
+
+
+class Instructor(Visitor):
+    """Follows the class live: the dashboard's rows every 5 s, as its htmx poll asks them."""
+
+    fixed_count = len(INSTRUCTORS)
+    wait_time = between(4.5, 5.5)
+
+    def on_start(self):
+        self.dashboard = f"/classes/{DATA['classroom']}/dashboard/"
+        if INSTRUCTORS:
+            self.sign_in(INSTRUCTORS.pop())
+        self.page(self.dashboard, "/classes/C/dashboard/")
+
+    @task(12)
+    def poll_the_dashboard(self):
+        self.fragment(self.dashboard, "/classes/C/dashboard/ poll")
+
+    @task(1)
+    def look_at_the_misconceptions(self):
+        self.page(f"/classes/{DATA['classroom']}/mistakes/", "/classes/C/mistakes/")
+
+    @task(1)
+    def look_at_the_gradebook(self):
+        self.page(f"/classes/{DATA['classroom']}/gradebook/", "/classes/C/gradebook/")

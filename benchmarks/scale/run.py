@@ -1,10 +1,11 @@
 """The scale test: 200 simulated learners against two app instances behind nginx, with faults.
 
-    scripts/scale-test [--users 200] [--seconds 120] [--instances 2] [--workers 2]
+    scripts/scale-test [--users 200] [--instructors 5] [--seconds 120] [--instances 2] [--workers 2]
 
 Starts, all on 127.0.0.1 and all its own: PostgreSQL, Redis, --instances gunicorn instances of
 --workers sync workers each, and nginx in front of them (deploy/nginx, TLS). Then locust, headless,
-drives --users learners (benchmarks/scale/locustfile.py) for --seconds while this script kills
+drives --users learners and --instructors instructors polling a 200-learner class dashboard
+(benchmarks/scale/locustfile.py) for --seconds while this script kills
 one app instance (SIGKILL, every process of it) and later restarts PostgreSQL. It prints req/s,
 p50/p95/p99 per endpoint, errors inside and outside the fault windows (a window runs from the
 fault until GRACE seconds after recovery), and checks that every answer and attempt the server
@@ -109,6 +110,8 @@ def main() -> int:
     parser.add_argument("--instances", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per instance")
     parser.add_argument("--accounts", type=int, default=40, help="learners who sign in (of --users)")
+    parser.add_argument("--instructors", type=int, default=5,
+                        help="instructors polling their class's dashboard, beside --users learners")
     parser.add_argument("--kill-at", type=float, default=40)
     parser.add_argument("--kill-for", type=float, default=10)
     parser.add_argument("--pg-restart-at", type=float, default=80)
@@ -128,7 +131,8 @@ def main() -> int:
         manage(env, "collectstatic", "--no-input", "-v0")
         data = workdir / "data.json"
         subprocess.run([str(VENV_BIN / "python"), str(HERE / "database.py"), "prepare", str(data),
-                        str(args.accounts), str(args.accounts / args.users)], env=env, check=True, cwd=ROOT)
+                        str(args.accounts), str(args.accounts / args.users), str(args.instructors)],
+                       env=env, check=True, cwd=ROOT)
         apps = [Gunicorn(env, workdir, workers=args.workers, name=f"app{i}").start()
                 for i in range(args.instances)]
         web = Nginx(workdir, [f"127.0.0.1:{a.port}" for a in apps], static, rate=100000, burst=100000).start()
@@ -138,8 +142,9 @@ def main() -> int:
                           "ACK_LOG": str(ack_log)}
             t0 = time.time()
             locust = subprocess.Popen(
-                [str(LOCUST), "-f", str(HERE / "locustfile.py"), "--headless", "-u", str(args.users),
-                 "-r", str(args.spawn_rate), "-t", f"{args.seconds}s", "--host", web.url, "--only-summary",
+                [str(LOCUST), "-f", str(HERE / "locustfile.py"), "--headless",
+                 "-u", str(args.users + args.instructors), "-r", str(args.spawn_rate),
+                 "-t", f"{args.seconds}s", "--host", web.url, "--only-summary",
                  "--stop-timeout", "10", "--loglevel", "WARNING", "--exit-code-on-error", "0"],
                 env=locust_env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(workdir / "locust.log", "w"))
             faults = Faults(t0, apps[0], pg, args.kill_at, args.kill_for, args.pg_restart_at)
@@ -157,7 +162,8 @@ def main() -> int:
                 app.stop()
     report["windows"] = [{**w, "start": round(w["start"] - t0, 1), "end": round(w["end"] - t0, 1)}
                          for w in faults.windows]
-    report["setup"] = {"users": args.users, "seconds": args.seconds, "instances": args.instances,
+    report["setup"] = {"users": args.users, "instructors": args.instructors, "seconds": args.seconds,
+                       "instances": args.instances,
                        "workers_per_instance": args.workers, "signed_in": args.accounts,
                        "cores": os.cpu_count()}
     print_report(report)
@@ -174,7 +180,8 @@ def main() -> int:
 
 def print_report(r: dict) -> None:
     s = r["setup"]
-    print(f"{s['users']} simulated learners ({s['signed_in']} signed in), "
+    print(f"{s['users']} simulated learners ({s['signed_in']} signed in) and {s['instructors']} instructors "
+          f"polling a 200-learner dashboard, "
           f"{s['instances']} gunicorn instances x {s['workers_per_instance']} sync workers behind nginx, "
           f"PostgreSQL, Redis; {s['cores']} cores; {r['seconds']} s")
     for w in r["windows"]:
