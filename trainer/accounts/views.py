@@ -1,15 +1,17 @@
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from trainer.ops.ratelimit import rate_limited
+from trainer.ops.requests import HtmxHttpRequest
 
 from .forms import SignUpForm
 from .handover import hand_over
 
 
-def _next_url(request):
+def _next_url(request: HtmxHttpRequest):
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
@@ -17,7 +19,7 @@ def _next_url(request):
 
 
 @rate_limited("signup")
-def signup(request):
+def signup(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = SignUpForm(request.POST)
         if form.is_valid():

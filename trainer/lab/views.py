@@ -8,7 +8,7 @@ the whole page.
 import logging
 
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from trainer.catalog.exercises import all_exercises, get_exercise
 from trainer.limits import limits
 from trainer.ops.errors import refuse
 from trainer.ops.ratelimit import rate_limited
+from trainer.ops.requests import HtmxHttpRequest
 from trainer.panel import memory
 from trainer.panel.panel import BadRequest, parse_cell
 from trainer.panel.panel import evaluate as evaluate_panel
@@ -50,7 +51,7 @@ def _exercise(slug: str):
         raise Http404("No such exercise") from None
 
 
-def _page(request, exercise, store, lab, partial: str = "", **extra):
+def _page(request: HtmxHttpRequest, exercise, store, lab, partial: str = "", **extra) -> HttpResponse:
     if partial and request.htmx:  # just the part that changed: no panel to build
         return render(request, f"{PAGE}#{partial}", exercise_context(exercise, store, lab, **extra))
     extra.setdefault("live", live_panel(request, exercise))
@@ -58,13 +59,13 @@ def _page(request, exercise, store, lab, partial: str = "", **extra):
 
 
 @require_GET
-def index(request):
+def index(request: HtmxHttpRequest) -> HttpResponse:
     store = store_for(request)
     return render(request, "lab/index.html", {"groups": grouped_exercises(store.passed())})
 
 
 @require_GET
-def exercise(request, slug):
+def exercise(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     exercise = _exercise(slug)
     store = store_for(request)
     return _page(request, exercise, store, store.lab(slug))
@@ -72,7 +73,7 @@ def exercise(request, slug):
 
 @require_POST
 @rate_limited("evaluate")
-def evaluate(request, slug):
+def evaluate(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The reachability panel for the editor's YAML, as the learner types."""
     exercise = _exercise(slug)
     if "answer" not in request.POST:
@@ -88,7 +89,7 @@ def evaluate(request, slug):
 
 @require_POST
 @rate_limited("evaluate")
-def explain(request, slug):
+def explain(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """A matrix cell's explanation (the cell's button posts the editor's form here)."""
     exercise = _exercise(slug)
     try:
@@ -107,7 +108,7 @@ def explain(request, slug):
 
 
 @require_POST
-def panel(request, slug):
+def panel(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Show or hide reachability as the learner types, for this exercise."""
     exercise = _exercise(slug)
     shown = dict(request.session.get(LIVE_KEY, {}))
@@ -123,7 +124,7 @@ def panel(request, slug):
     return reswap(retarget(render(request, f"{PAGE}#live-panel", context), "#live-panel"), "outerHTML")
 
 
-def _evaluate(request, exercise, text: str):
+def _evaluate(request: HtmxHttpRequest, exercise, text: str):
     """The panel for this text, diffed against the learner's previous evaluation (kept on the
     server), or else against the starter."""
     place = f"lab:{exercise.id}"
@@ -136,7 +137,7 @@ def _evaluate(request, exercise, text: str):
 
 @require_POST
 @rate_limited("grade")
-def grade(request, slug):
+def grade(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     exercise = _exercise(slug)
     store = store_for(request)
     lab = store.lab(slug)
@@ -165,7 +166,7 @@ def grade(request, slug):
 
 @require_POST
 @rate_limited("terminal", swap="beforeend")
-def run_command(request, slug):
+def run_command(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     exercise = _exercise(slug)
     store = store_for(request)
     lab = store.lab(slug)
@@ -197,7 +198,7 @@ def run_command(request, slug):
 
 
 @require_POST
-def hint(request, slug):
+def hint(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     exercise = _exercise(slug)
     store = store_for(request)
     lab = store.lab(slug)
@@ -209,7 +210,7 @@ def hint(request, slug):
 
 
 @require_POST
-def give_up(request, slug):
+def give_up(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     exercise = _exercise(slug)
     store = store_for(request)
     lab = store.lab(slug)
@@ -222,7 +223,7 @@ def give_up(request, slug):
 
 @require_POST
 @rate_limited("answer", into="#notice")
-def question(request, slug, question):
+def question(request: HtmxHttpRequest, slug: str, question: str) -> HttpResponse:
     exercise = _exercise(slug)
     try:
         q = exercise.question(question)
@@ -245,7 +246,7 @@ def question(request, slug, question):
 
 
 @require_GET
-def progress(request):
+def progress(request: HtmxHttpRequest) -> HttpResponse:
     store = store_for(request)
     titles = {e.id: e.title for e in all_exercises()}
     page = Paginator(store.attempt_list(), ATTEMPTS_PER_PAGE).get_page(request.GET.get("page"))

@@ -1,5 +1,7 @@
 """Thin views: find the learner's attempt, call attempts.py, render a page or a partial."""
 
+from uuid import UUID
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from trainer.ops.errors import refuse
 from trainer.ops.ratelimit import rate_limited
+from trainer.ops.requests import HtmxHttpRequest, htmx_partial
 
 from . import attempts
 from .composition import presets
@@ -19,7 +22,7 @@ from .results import result_of
 PAGE = "quizzes/attempt.html"
 
 
-def _attempt(request, pk) -> Attempt:
+def _attempt(request: HtmxHttpRequest, pk: UUID) -> Attempt:
     """The learner's own attempt, with its deadline enforced; anyone else's is a 404."""
     attempt = get_object_or_404(attempts.attempts_of(request), pk=pk)
     return attempts.enforce_deadline(attempt)
@@ -32,11 +35,7 @@ def _question(attempt, position):
     return question
 
 
-def _partial(request) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def _closed(request, attempt):
+def _closed(request: HtmxHttpRequest, attempt) -> HttpResponse:
     """409: the attempt can no longer change. htmx follows HX-Redirect to the results."""
     url = reverse("quizzes:results", args=[attempt.pk])
     response = render(request, "quizzes/closed.html", {"attempt": attempt}, status=409)
@@ -48,7 +47,7 @@ def _closed(request, attempt):
 
 @never_cache
 @require_GET
-def index(request):
+def index(request: HtmxHttpRequest) -> HttpResponse:
     history = list(attempts.attempts_of(request).prefetch_related("questions")[:50])
     for attempt in history:
         attempts.enforce_deadline(attempt)
@@ -61,7 +60,7 @@ def index(request):
 
 @require_POST
 @rate_limited("quiz-start")
-def start(request):
+def start(request: HtmxHttpRequest) -> HttpResponse:
     form = (ExamForm if request.POST.get("mode") == "exam" else PracticeForm)(request.POST)
     if not form.is_valid():
         return render(request, "quizzes/index.html", {
@@ -76,7 +75,7 @@ def start(request):
 
 @never_cache
 @require_GET
-def resume(request, pk):
+def resume(request: HtmxHttpRequest, pk: UUID) -> HttpResponse:
     attempt = _attempt(request, pk)
     if attempt.finished:
         return redirect("quizzes:results", attempt.pk)
@@ -100,20 +99,20 @@ def _question_context(attempt, question):
 
 @never_cache
 @require_GET
-def question(request, pk, position):
+def question(request: HtmxHttpRequest, pk: UUID, position: int) -> HttpResponse:
     attempt = _attempt(request, pk)
     if attempt.finished:
         return redirect("quizzes:results", attempt.pk)
     current = _question(attempt, position)
     attempts.remember_position(attempt, position)
     context = _question_context(attempt, current)
-    template = f"{PAGE}#question-swap" if _partial(request) else PAGE
+    template = f"{PAGE}#question-swap" if htmx_partial(request) else PAGE
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
 
-def _submit_choice(request, pk, position, action):
+def _submit_choice(request: HtmxHttpRequest, pk: UUID, position: int, action: str):
     """Read the chosen letters and hand them to action (save or check): (attempt, question, error)."""
     attempt = _attempt(request, pk)
     current = _question(attempt, position)
@@ -132,11 +131,11 @@ def _submit_choice(request, pk, position, action):
 
 @require_POST
 @rate_limited("answer")
-def answer(request, pk, position):
+def answer(request: HtmxHttpRequest, pk: UUID, position: int) -> HttpResponse:
     attempt, current, error = _submit_choice(request, pk, position, attempts.save_answer)
     if error:
         return error
-    if _partial(request):
+    if htmx_partial(request):
         return render(request, f"{PAGE}#saved-swap", _question_context(attempt, current))
     target = position + 1 if request.POST.get("then") == "next" else position
     count = attempt.questions.count()
@@ -145,31 +144,31 @@ def answer(request, pk, position):
 
 @require_POST
 @rate_limited("answer")
-def check(request, pk, position):
+def check(request: HtmxHttpRequest, pk: UUID, position: int) -> HttpResponse:
     attempt, current, error = _submit_choice(request, pk, position, attempts.check)
     if error:
         return error
-    if _partial(request):
+    if htmx_partial(request):
         return render(request, f"{PAGE}#question-swap", _question_context(attempt, current))
     return redirect("quizzes:question", attempt.pk, position)
 
 
 @require_POST
 @rate_limited("answer")
-def flag(request, pk, position):
+def flag(request: HtmxHttpRequest, pk: UUID, position: int) -> HttpResponse:
     attempt = _attempt(request, pk)
     current = _question(attempt, position)
     try:
         attempts.toggle_flag(attempt, current)
     except attempts.AttemptClosed:
         return _closed(request, attempt)
-    if _partial(request):
+    if htmx_partial(request):
         return render(request, f"{PAGE}#flag-swap", _question_context(attempt, current))
     return redirect("quizzes:question", attempt.pk, position)
 
 
 @require_POST
-def submit(request, pk):
+def submit(request: HtmxHttpRequest, pk: UUID) -> HttpResponse:
     attempt = _attempt(request, pk)
     if not attempt.finished:
         attempts.finish(attempt)
@@ -178,7 +177,7 @@ def submit(request, pk):
 
 @never_cache
 @require_GET
-def timer(request, pk):
+def timer(request: HtmxHttpRequest, pk: UUID) -> HttpResponse:
     """The server's remaining time, polled by the page; at the end, on to the results."""
     attempt = _attempt(request, pk)
     if attempt.deadline is None:
@@ -193,7 +192,7 @@ def timer(request, pk):
 
 @never_cache
 @require_GET
-def results(request, pk):
+def results(request: HtmxHttpRequest, pk: UUID) -> HttpResponse:
     attempt = _attempt(request, pk)
     if not attempt.finished:
         return redirect("quizzes:question", attempt.pk, attempt.last_position)

@@ -19,6 +19,7 @@ from trainer.catalog.stages import catalog
 from trainer.ops.errors import refuse
 from trainer.ops.outages import OUTAGES
 from trainer.ops.ratelimit import rate_limited
+from trainer.ops.requests import HtmxHttpRequest
 from trainer.panel import memory
 from trainer.panel.panel import BadRequest, evaluate, explain, parse_cell
 
@@ -40,14 +41,14 @@ def _stage(number: int):
 
 
 @require_GET
-def index(request):
+def index(request: HtmxHttpRequest) -> HttpResponse:
     done = progress.progress_for(request)
     stages = [(stage, done.get(stage.slug, set())) for stage in catalog().stages]
     return render(request, "walkthrough/index.html", {"stages": stages})
 
 
 @require_GET
-def stage(request, number: int):
+def stage(request: HtmxHttpRequest, number: int) -> HttpResponse:
     stage = _stage(number)
     scenario = catalog().scenario(request.GET.get("scenario") or None)
     if scenario is None:
@@ -59,7 +60,7 @@ def stage(request, number: int):
 
 @require_POST
 @rate_limited("evaluate")
-def evaluate_view(request, number: int):
+def evaluate_view(request: HtmxHttpRequest, number: int) -> HttpResponse:
     stage = _stage(number)
     try:
         posted = read_post(request.POST)
@@ -81,7 +82,7 @@ def evaluate_view(request, number: int):
 
 @require_POST
 @rate_limited("evaluate")
-def explain_view(request, number: int):
+def explain_view(request: HtmxHttpRequest, number: int) -> HttpResponse:
     """A matrix cell's explanation (the cell's button posts "src>dst>port/protocol")."""
     stage = _stage(number)
     try:
@@ -95,7 +96,7 @@ def explain_view(request, number: int):
 
 @require_POST
 @rate_limited("evaluate")
-def probe_view(request, number: int):
+def probe_view(request: HtmxHttpRequest, number: int) -> HttpResponse:
     stage = _stage(number)
     try:
         posted = read_post(request.POST)
@@ -107,7 +108,7 @@ def probe_view(request, number: int):
 
 
 @require_http_methods(["GET", "POST"])
-def download(request, number: int):
+def download(request: HtmxHttpRequest, number: int) -> HttpResponse:
     """The stage's YAML (GET) or the editor's text (POST), ready for kubectl apply."""
     stage = _stage(number)
     text = stage.yaml
@@ -124,7 +125,7 @@ def download(request, number: int):
 # --- helpers ---------------------------------------------------------------------
 
 
-def _evaluate(request, stage, posted: Posted):
+def _evaluate(request: HtmxHttpRequest, stage, posted: Posted):
     """The panel for the posted YAML, diffed against this learner's previous evaluation here
     (kept on the server), or else against the stage's own YAML."""
     place = f"stage-{stage.number}:{posted.scenario.slug}"
@@ -135,7 +136,7 @@ def _evaluate(request, stage, posted: Posted):
     return evaluation
 
 
-def _record_work(request, stage, posted, evaluation) -> set[str]:
+def _record_work(request: HtmxHttpRequest, stage, posted, evaluation) -> set[str]:
     """Note what this evaluation achieved; returns the events that are new for the learner."""
     news = set()
     if posted.text.replace("\r\n", "\n").strip() != stage.yaml.strip():
@@ -148,7 +149,7 @@ def _record_work(request, stage, posted, evaluation) -> set[str]:
     return news
 
 
-def _fragment_context(request, stage, scenario, evaluation, news: set[str]) -> dict:
+def _fragment_context(request: HtmxHttpRequest, stage, scenario, evaluation, news: set[str]) -> dict:
     """What an htmx evaluation needs: the panel, and the stage navigation only when progress moved.
 
     The fragment is the hot path (every pause in typing), so it skips the page's context.
@@ -167,7 +168,7 @@ def _fragment_context(request, stage, scenario, evaluation, news: set[str]) -> d
     return context
 
 
-def _answer(request, stage, posted, explanation, kind: str):
+def _answer(request: HtmxHttpRequest, stage, posted, explanation, kind: str) -> HttpResponse:
     """A cell's or a probe's answer: the fragment for htmx, else the page with it filled in."""
     if request.htmx:
         # The whole form posted here (the button's formaction); put the answer where it belongs.
@@ -179,7 +180,7 @@ def _answer(request, stage, posted, explanation, kind: str):
     return _page(request, stage, posted.scenario, evaluation, probe=posted.probe, **extra)
 
 
-def _context(request, stage, scenario, evaluation, **extra) -> dict:
+def _context(request: HtmxHttpRequest, stage, scenario, evaluation, **extra) -> dict:
     cat = catalog()
     urls = {name: reverse(f"walkthrough:{name}", args=[stage.number])
             for name in ("evaluate", "explain", "probe", "download")}
@@ -203,5 +204,5 @@ def _context(request, stage, scenario, evaluation, **extra) -> dict:
     }
 
 
-def _page(request, stage, scenario, evaluation, **extra):
+def _page(request: HtmxHttpRequest, stage, scenario, evaluation, **extra) -> HttpResponse:
     return render(request, "walkthrough/stage.html", _context(request, stage, scenario, evaluation, **extra))
