@@ -5,9 +5,9 @@ import random
 
 import pytest
 
-from trainer.netpol.build import apply_policies, load_cluster
+from trainer.netpol.build import load_cluster
 from trainer.netpol.evaluation import Analyzer
-from trainer.netpol.matrix import build_matrix, declared_ports, diff_matrices
+from trainer.netpol.matrix import build_matrix, declared_ports
 from trainer.netpol.objects import (
     Cluster,
     ContainerPort,
@@ -124,38 +124,6 @@ def test_identical_pods_form_one_group_and_self_traffic_stays_allowed():
 def test_declared_ports_default_to_tcp_80():
     cluster = Cluster({}, (Pod("a", "b", {}, "10.0.0.1"),), ())
     assert declared_ports(cluster) == ((80, "TCP"),)
-
-
-CLUSTER = """
-apiVersion: v1
-kind: Pod
-metadata: {name: db, namespace: prod, labels: {role: db}}
-spec: {containers: [{name: c, ports: [{containerPort: 3306}]}]}
-status: {podIP: 10.0.1.10}
----
-apiVersion: v1
-kind: Pod
-metadata: {name: web, namespace: prod, labels: {role: web}}
-status: {podIP: 10.0.1.11}
-"""
-
-DENY = """
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: db, namespace: prod}
-spec: {podSelector: {matchLabels: {role: db}}}
-"""
-
-
-def test_diff_names_connections_closed_and_opened():
-    before = load_cluster([(CLUSTER, "c.yaml")])
-    after = apply_policies(before, load_cluster([(DENY, "p.yaml")]).policies)
-    old, new = build_matrix(Analyzer(before)), build_matrix(Analyzer(after))
-    diff = diff_matrices(old, new)
-    assert diff.closed == (("prod/web", "prod/db", 3306, "TCP"),)
-    assert diff.opened == ()
-    assert diff_matrices(new, old).opened == (("prod/web", "prod/db", 3306, "TCP"),)
-
 
 
 @pytest.mark.parametrize("seed", range(60))

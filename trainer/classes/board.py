@@ -69,14 +69,6 @@ class Board:
     rows: list[Row]
     built_at: datetime
 
-    def column_counts(self) -> list[dict]:
-        """Per assignment: how many learners are in each status."""
-        counts = []
-        for i, _ in enumerate(self.assignments):
-            column = [r.cells[i].status for r in self.rows]
-            counts.append({s: column.count(s) for s in STATUS_WORDS})
-        return counts
-
 
 def duration_text(seconds: int | None) -> str:
     if seconds is None:

@@ -178,11 +178,6 @@ class Verdict:
                 found += [x for x in side.lines if x not in found]
         return tuple(found)
 
-    def as_dict(self) -> dict:
-        return {"from": self.src.key, "to": self.dst.key, "port": self.port,
-                "protocol": self.protocol, "allowed": self.allowed,
-                "explanation": self.explanation}
-
 
 class RuleBook:
     """Every policy's rules as matchers, compiled once, and gathered per group of pods."""

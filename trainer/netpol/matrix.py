@@ -37,15 +37,6 @@ class Group:
         return tuple(m.key for m in self.members)
 
 
-@dataclass(frozen=True)
-class MatrixDiff:
-    opened: tuple[tuple[str, str, int, str], ...]
-    closed: tuple[tuple[str, str, int, str], ...]
-
-    def __bool__(self) -> bool:
-        return bool(self.opened or self.closed)
-
-
 def declared_ports(cluster) -> tuple[Port, ...]:
     """Every (port, protocol) any pod declares, or TCP 80 when none does."""
     found = sorted({(p.port, p.protocol) for pod in cluster.pods for p in pod.ports},
@@ -198,8 +189,3 @@ def _transpose(admits: list[int | None], size: int) -> list[int]:
 
 def build_matrix(analyzer: Analyzer, externals=(), ports=None) -> Matrix:
     return Matrix(analyzer, externals, ports)
-
-
-def diff_matrices(old: Matrix, new: Matrix) -> MatrixDiff:
-    before, after = old.allowed, new.allowed
-    return MatrixDiff(tuple(sorted(after - before)), tuple(sorted(before - after)))

@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from trainer.netpol.build import apply_policies, load_cluster, load_policies
 from trainer.netpol.loading import Limits, load_manifests
 from trainer.netpol.objects import NAMESPACE_NAME_LABEL, Cluster, Namespace, NetworkPolicy
-from trainer.netpol.problems import InputError
 
 from .manifests import policy_manifest
 
@@ -139,14 +138,6 @@ def without_policy(changes: Changes, key: str, base_keys: set[str]) -> Changes:
 
 def created_at(changes: Changes, key: str) -> datetime:
     return changes.created.get(key, changes.started)
-
-
-def readable(baseline: Baseline, changes: Changes) -> bool:
-    try:
-        current_cluster(baseline, changes)
-    except InputError:
-        return False
-    return True
 
 
 def _iso(value: datetime) -> str:

@@ -21,7 +21,7 @@ from trainer.ops.outages import OUTAGES
 from trainer.ops.ratelimit import rate_limited
 from trainer.ops.requests import HtmxHttpRequest
 from trainer.panel import memory
-from trainer.panel.panel import BadRequest, evaluate, explain, parse_cell
+from trainer.panel.panel import BadRequest, endpoint_keys, evaluate, explain, parse_cell
 
 from . import progress
 from .claims import failures
@@ -197,7 +197,7 @@ def _context(request: HtmxHttpRequest, stage, scenario, evaluation, **extra) -> 
         "evaluation": evaluation,
         "world": world,
         "urls": urls,
-        "endpoints": [p.key for p in world.cluster.pods] + [ip for ip, _ in world.externals],
+        "endpoints": endpoint_keys(world),
         "probe": extra.pop("probe", None) or {"from": "", "to": world.target.pod,
                                                "port": str(world.target.port), "protocol": "TCP"},
         **extra,

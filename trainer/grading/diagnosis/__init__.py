@@ -91,9 +91,3 @@ def findings(judgement, passed: bool) -> Findings:
     told.mistakes = [found[s] for s in told.diagnoses]
     told.notes = list(notes)
     return told
-
-
-def diagnose(judgement, passed: bool) -> tuple[list[str], list[str]]:
-    """(diagnoses, notes): mistakes that explain wrong connections, and harmless oddities."""
-    told = findings(judgement, passed)
-    return told.diagnoses, told.notes
