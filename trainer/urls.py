@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
@@ -10,6 +11,8 @@ urlpatterns = [
     path("quizzes/", include("trainer.quizzes.urls")),
     path("classes/", include("trainer.classes.urls")),
     path("admin/", admin.site.urls),
+    # Browsers and bookmarks ask for /favicon.ico whatever the page links.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
 ]
 
 # The site's own error pages (404 is Django's view with templates/404.html). /healthz and /readyz

@@ -46,9 +46,20 @@
     }
   }
 
+  // The server writes the end time in UTC; the learner reads their own clock's time.
+  function localTimes(elt) {
+    var times = elt.querySelectorAll ? elt.querySelectorAll("time.local-time") : [];
+    Array.prototype.forEach.call(times, function (t) {
+      var when = new Date(t.getAttribute("datetime"));
+      if (!isNaN(when)) {
+        t.textContent = when.toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});
+      }
+    });
+  }
+
   htmx.onLoad(function (elt) {
     var timer = elt.id === "timer" ? elt : elt.querySelector && elt.querySelector("#timer");
-    if (timer) { sync(timer); }
+    if (timer) { sync(timer); localTimes(timer); }
   });
   setInterval(tick, 1000);
 

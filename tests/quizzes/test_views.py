@@ -294,3 +294,17 @@ def test_results_show_score_pass_time_topics_and_a_review_of_every_question(alic
 def test_results_before_the_end_send_the_learner_back_to_the_attempt(alice_client, alice):
     attempt = exam_of(alice)
     assert alice_client.get(url("results", attempt))["Location"] == url("question", attempt, 1)
+
+
+def test_the_start_page_says_it_covers_the_exams_networkpolicy_part_and_labels_without_a_lone_star(client):
+    page = client.get(reverse("quizzes:index")).content.decode()
+    assert "NetworkPolicy part only" in page
+    assert "asteriskField" not in page and re.search(r">\s*Questions\s*</label>", page)
+
+
+def test_the_exam_end_is_given_as_a_time_the_browser_can_show_in_local_time(client, alice):
+    client.force_login(alice)
+    client.post(reverse("quizzes:start"), {"mode": "exam", "preset": "exam-20"})
+    attempt = Attempt.objects.get(user=alice)
+    page = client.get(reverse("quizzes:question", args=[attempt.pk, 1])).content.decode()
+    assert f'<time class="local-time" datetime="{attempt.deadline.isoformat()}">' in page

@@ -82,3 +82,10 @@ def test_no_quiz_question_or_review_shows_raw_markup():
         html = render_to_string("quizzes/review_item.html",
                                 {"shown": shown, "chosen": set(), "correct": None})
         assert_no_raw_markup(html, f"quiz question {slug}")
+
+
+def test_every_page_links_the_favicon_and_the_old_address_redirects_to_it(client):
+    page = client.get("/").content.decode()
+    assert 'rel="icon" href="/static/favicon.svg"' in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response.url == "/static/favicon.svg"

@@ -7,7 +7,8 @@ from .composition import presets
 
 
 class PracticeForm(forms.Form):
-    preset = forms.ChoiceField(label="Length")
+    # Not "required": a select always has a value, and crispy would mark the label with a lone "*".
+    preset = forms.ChoiceField(label="Questions", required=False)
     topic = forms.ChoiceField(label="Topic", required=False)
 
     def __init__(self, *args, **kwargs):
@@ -18,6 +19,11 @@ class PracticeForm(forms.Form):
             (t.slug, t.title) for t in bank().topics.values()]
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def clean_preset(self):
+        if not self.cleaned_data["preset"]:  # what "required" would check, without its "*"
+            raise forms.ValidationError("Choose how many questions.")
+        return self.cleaned_data["preset"]
 
 
 class ExamForm(forms.Form):
