@@ -15,6 +15,8 @@ from trainer.panel.world import World
 from trainer.terminal import Baseline
 from trainer.terminal.selectors import format_labels, format_selector
 
+from . import answer_notes
+
 LAB_GROUP = "Lab tasks"
 LIVE_KEY = "lab_live_panel"  # in the session: {exercise: shown}, where the learner chose
 
@@ -143,6 +145,9 @@ def exercise_context(exercise, store, lab, *, result: Result | None = None, edit
         "gave_up": lab.gave_up,
         # The model answer appears only after a pass or giving up; never in the page before.
         "solution": exercise.solution if (passed or lab.gave_up) and exercise.solution.strip() else "",
+        # Read from the answer's policies only when it is shown.
+        "solution_notes": answer_notes.notes(exercise) if passed or lab.gave_up else [],
+        "accepted_notes": answer_notes.accepted(exercise) if passed or lab.gave_up else [],
         "attempts": len(attempts),
         "best_score": max((a.score for a in attempts), default=None),
         "transcript": lab.transcript,
