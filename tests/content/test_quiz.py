@@ -320,6 +320,24 @@ def test_two_independent_broken_fields_of_a_question_are_two_problems(tmp_path):
     )
 
 
+@pytest.mark.parametrize("change, replacement, field, words", [
+    # A misspelt field is not also reported missing, nor is what needs it.
+    ("cluster: tiny", "clustr: tiny", "clustr", 'unknown field "clustr" (expected one of slug, kind, topic, stage, '
+     "prompt, yaml, cluster, manifests, policies, externals, requires, multiple, shuffle, choices, explanation)"),
+    ("multiple: true", "multiple: [true]", "multiple", "must be true or false, not a list"),
+    ("probe: prod/a prod/b 80,", "prob: prod/a prod/b 80,", "choices[0].prob",
+     'unknown field "prob" (expected one of text, probe, expect, yaml, correct)'),
+    # What several fields need is said once, where it is missing.
+    ("cluster: tiny", "policies: 'kind: List'", "cluster",
+     "is missing: policies and probes are checked on a cluster (give cluster or manifests)"),
+])
+def test_one_mistake_is_one_message(tmp_path, change, replacement, field, words):
+    body = ("questions:" + GOOD.format(slug="one", first="true")).replace(change, replacement)
+    line = line_of(body, replacement) if field != "cluster" else line_of(body, "- slug:")
+    _, problems = load(write_bank(tmp_path, body))
+    assert problems == (f"lessons/quiz/bank.yaml:{line}: questions[0].{field}: {words}",)
+
+
 def test_a_broken_policy_in_a_question_is_reported_at_its_line(tmp_path):
     policy = """    policies: |
       apiVersion: networking.k8s.io/v1

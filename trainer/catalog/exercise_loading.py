@@ -120,7 +120,7 @@ def _exercise(r: FieldReader, data, path: Path, stage_numbers: tuple[int, ...]) 
             _check_answer_text(r, (key,), text)
     accepted = [_accepted(r, ("accepted", i), item)
                 for i, item in enumerate(r.field(data, ("accepted",), list, required=False) or ())]
-    if accepted and data.get("solution") is None:
+    if accepted and r.missing(data, ("solution",)):
         r.fail(("accepted",), "lists answers accepted besides the solution, but there is no solution")
 
     pod_network = _pod_network(r, data, cluster)
@@ -138,7 +138,7 @@ def _exercise(r: FieldReader, data, path: Path, stage_numbers: tuple[int, ...]) 
                     for i, item in enumerate(r.field(data, ("require",), list, required=False) or ()))
     hints = r.strings(data, ("hints",), required=False)
     questions = _questions(r, data, cluster, check_end)
-    if data.get("solution") is None and not data.get("expect"):
+    if r.missing(data, ("solution",)) and (r.missing(data, ("expect",)) or data.get("expect") == []):
         r.fail(("solution",), "an exercise needs a solution or expect probes to grade against")
 
     stage = r.field(data, ("stage",), int, required=False)
@@ -192,8 +192,8 @@ def _pod_network(r: FieldReader, data: dict, cluster: Cluster | None) -> IPBlock
     """The given pod network, or the smallest CIDR holding every pod's address; None when broken."""
     text = r.field(data, ("pod_network",), str, required=False)
     if text is None:
-        given = data.get("pod_network") is not None  # and so reported
-        return smallest_network(p.ip for p in cluster.pods) if cluster is not None and not given else None
+        absent = r.missing(data, ("pod_network",))  # not given: not broken, nor misspelt
+        return smallest_network(p.ip for p in cluster.pods) if cluster is not None and absent else None
     try:
         network = ipaddress.IPv4Network(text)
     except ValueError:
@@ -263,10 +263,11 @@ def _question(r: FieldReader, at: tuple, item, cluster: Cluster | None, check_en
     choices = r.strings(item, at + ("choices",), required=False)
     if choices is not None and len(choices) < 2:
         r.fail(at + ("choices",), "needs at least two choices")
+        choices = None  # what is said of the choices (answers, the check) is not checked against too few
     elif choices is not None and len(set(choices)) != len(choices):
         r.fail(at + ("choices",), "has the same choice twice")
     answers = r.items(item, at + ("answers",), int)
-    if answers == []:
+    if answers == [] and at + ("answers",) not in r.misspelt:
         r.fail(at + ("answers",), "needs at least one right answer (indexes into choices, from 0)")
     for i, a in enumerate(answers if answers and choices is not None else ()):
         if not 0 <= a < len(choices):

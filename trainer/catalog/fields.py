@@ -199,6 +199,11 @@ class FieldReader:
                 absent = [k for k in known if k not in data]
                 self.misspelt.update(path + (k,) for k in get_close_matches(str(key), absent, n=1, cutoff=0.75))
 
+    def missing(self, data, path: tuple) -> bool:
+        """Whether the field at path is absent, and not because an unknown key reported is its typo:
+        for checks that need one of several fields."""
+        return (not isinstance(data, dict) or data.get(path[-1]) is None) and path not in self.misspelt
+
     def mapping(self, data, path: tuple, known) -> bool:
         """Whether data, the value at path, is a mapping; reports it when not, and its unknown keys."""
         if not isinstance(data, dict):
@@ -225,11 +230,10 @@ class FieldReader:
 
     def items(self, data, path: tuple, kind, required: bool = False) -> list | None:
         """data[path[-1]] as a list whose items are all of `kind` (text not blank); [] when absent
-        and not required; None after noting each bad item."""
+        and not required; None when broken (misspelt, or after noting each bad item)."""
         items = self.field(data, path, list, required)
         if items is None:
-            absent = not isinstance(data, dict) or data.get(path[-1]) is None
-            return [] if absent and not required else None
+            return [] if not required and self.missing(data, path) else None
         bad = [(i, _mismatch(item, kind)) for i, item in enumerate(items)]
         for i, problem in bad:
             if problem:

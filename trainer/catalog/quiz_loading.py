@@ -190,15 +190,11 @@ def _question(raw, at: tuple, template: bool, r: FieldReader, shared: _Shared) -
     cluster = text("cluster", False)
     if cluster is not None and shared.cluster_names is not None and cluster not in shared.cluster_names:
         r.fail(at + ("cluster",), f"no cluster {cluster!r} in {CLUSTERS_FILE}")
-    has_cluster = raw.get("cluster") is not None or raw.get("manifests") is not None
+    has_cluster = not (r.missing(raw, at + ("cluster",)) and r.missing(raw, at + ("manifests",)))
     if raw.get("yaml") is not None and raw.get("policies") is not None:
         r.fail(at + ("yaml",), "give yaml (shown only) or policies (shown and applied), not both")
-    if raw.get("policies") is not None and not has_cluster:
-        r.fail(at + ("policies",), "policies are applied to a cluster: give cluster or manifests")
     externals = r.strings(raw, at + ("externals",), required=False)
     requires = r.strings(raw, at + ("requires",), required=False)
-    if requires and not has_cluster:
-        r.fail(at + ("requires",), "requires needs a cluster to check the choices against")
 
     params = pick = None
     if template:
@@ -206,7 +202,14 @@ def _question(raw, at: tuple, template: bool, r: FieldReader, shared: _Shared) -
         pick = r.field(raw, at + ("pick",), int, required=False)
         if pick is not None and pick < 2:
             r.fail(at + ("pick",), "must be a whole number of choices, at least 2")
-    choices = _choices(raw, at, template, kind, has_cluster, r)
+    # How many choices may be right is known when `multiple` is, or is genuinely left out.
+    multiple_known = multiple is not None or r.missing(raw, at + ("multiple",))
+    choices = _choices(raw, at, template, kind, multiple_known, r)
+    needing = [name for name, needs in (("policies", raw.get("policies") is not None), ("requires", bool(requires)),
+                                        ("probes", any(c.probe for c in choices or ()))) if needs]
+    if needing and not has_cluster:  # one message, whatever needs it
+        r.fail(at + ("cluster",), f"is missing: {' and '.join(needing)} are checked on a cluster "
+                                  "(give cluster or manifests)")
     if pick is not None and choices is not None and pick > len(choices):
         r.fail(at + ("pick",), f"picks {pick} of only {len(choices)} choices")
     if params is not None:
@@ -261,13 +264,14 @@ def _scalar(value) -> bool:
     return isinstance(value, (str, int)) and not isinstance(value, bool)
 
 
-def _choices(raw, at: tuple, template: bool, kind: str | None, has_cluster: bool,
+def _choices(raw, at: tuple, template: bool, kind: str | None, multiple_known: bool,
              r: FieldReader) -> tuple[ChoiceSpec, ...] | None:
     listed = r.field(raw, at + ("choices",), list)
     if listed is None:
         return None
     if len(listed) < 2:
         r.fail(at + ("choices",), "needs a list of at least two choices")
+        return None
     before = len(r.problems)
     choices = []
     for i, c in enumerate(listed):
@@ -275,27 +279,26 @@ def _choices(raw, at: tuple, template: bool, kind: str | None, has_cluster: bool
         if not r.mapping(c, ca, CHOICE_FIELDS):
             continue
         text, probe, yaml = (r.field(c, ca + (k,), str, required=False) for k in ("text", "probe", "yaml"))
-        if all(c.get(k) is None for k in ("text", "probe", "yaml")):
-            r.fail(ca, "needs text, probe or yaml")
         expect = r.field(c, ca + ("expect",), str, required=False)
         if expect is not None and expect not in ("allowed", "denied"):
             r.fail(ca + ("expect",), "must be allowed or denied")
-        if c.get("expect") is not None and c.get("probe") is None:
-            r.fail(ca + ("expect",), "expect needs a probe")
-        correct = None
-        if template and "correct" in c:
+        no_probe = r.missing(c, ca + ("probe",))
+        if template and "correct" in c:  # (the first that applies: one mistake, one message)
             r.fail(ca + ("correct",), "a template's key comes from the engine: give a probe, not correct")
-        elif template and c.get("probe") is None:
+        elif template and no_probe:
             r.fail(ca + ("probe",), "every choice of a template needs a probe")
-        elif not template:
-            correct = r.field(c, ca + ("correct",), bool)
-            if kind == "prediction" and c.get("probe") is None:
-                r.fail(ca + ("probe",), "a prediction choice needs a probe for the engine to check")
-            elif probe is not None:
-                try:
-                    Probe.parse(probe)
-                except ValueError as exc:
-                    r.fail(ca + ("probe",), str(exc))
+        elif kind == "prediction" and no_probe:
+            r.fail(ca + ("probe",), "a prediction choice needs a probe for the engine to check")
+        elif no_probe and all(r.missing(c, ca + (k,)) for k in ("text", "yaml")):
+            r.fail(ca, "needs text, probe or yaml")
+        elif no_probe and c.get("expect") is not None:
+            r.fail(ca + ("expect",), "expect needs a probe")
+        correct = None if template else r.field(c, ca + ("correct",), bool)
+        if not template and probe is not None:
+            try:
+                Probe.parse(probe)
+            except ValueError as exc:
+                r.fail(ca + ("probe",), str(exc))
         choices.append(ChoiceSpec(text=(text or "").strip(), probe=probe or "", expect_allowed=expect != "denied",
                                   yaml=yaml or "", correct=correct))
     if len(r.problems) > before:
@@ -304,10 +307,8 @@ def _choices(raw, at: tuple, template: bool, kind: str | None, has_cluster: bool
         right = sum(1 for c in choices if c.correct)
         if right == 0:
             r.fail(at + ("choices",), "no choice is correct")
-        elif right > 1 and not raw.get("multiple"):
+        elif right > 1 and multiple_known and not raw.get("multiple"):
             r.fail(at + ("choices",), f"{right} choices are correct: set multiple: true, or keep one")
-    if any(c.probe for c in choices) and not has_cluster:
-        r.fail(at + ("choices",), "probes need a cluster (cluster or manifests) to be checked against")
     return tuple(choices)
 
 

@@ -42,7 +42,7 @@ def stage_files(root: Path) -> dict[int, Path]:
     """The stage files that exist, by number, in order: the content decides how many stages there are."""
     directory = root / "stages"
     found = {}
-    for path in directory.glob("stage-*.yaml") if directory.is_dir() else ():
+    for path in directory.glob("stage-*.yaml"):
         match = STAGE_FILE.fullmatch(path.name)
         if match:
             found[int(match.group(1))] = path
@@ -51,6 +51,8 @@ def stage_files(root: Path) -> dict[int, Path]:
 
 def load_stages(root: Path) -> tuple[Catalog, tuple[str, ...]]:
     """The catalog of everything that loaded, and a message for every problem found."""
+    if not (root / "stages").is_dir():
+        return Catalog((), ()), (f"{shown_name(root / 'stages', root)}: is missing (no such directory)",)
     problems: list[str] = []
     scenarios, declared = _load_scenarios(root, problems)
     files = stage_files(root)
@@ -65,7 +67,7 @@ def load_stages(root: Path) -> tuple[Catalog, tuple[str, ...]]:
         stage = _load_stage(path, number, root, scenarios, declared, slugs, problems)
         if stage is not None:
             stages.append(stage)
-    for path in sorted((root / "stages").glob("*.yaml")) if (root / "stages").is_dir() else ():
+    for path in sorted((root / "stages").glob("*.yaml")):
         if path.name != SCENARIOS_FILE and not STAGE_FILE.fullmatch(path.name):
             problems.append(problem_text(shown_name(path, root), None, "",
                                          f"is not read: stages are stage-N.yaml (N = 1, 2, 3...), "
@@ -97,7 +99,8 @@ def _load_scenarios(root: Path, problems: list[str]) -> tuple[list[Scenario], li
     problems += reader.problems
     if data is None:
         return scenarios, None
-    return scenarios, [item.get("slug") if isinstance(item, dict) else None for item in data]
+    slugs = [item.get("slug") if isinstance(item, dict) else None for item in data]
+    return scenarios, [slug if isinstance(slug, str) else None for slug in slugs]
 
 
 def _scenario(root: Path, item, at: tuple, reader: FieldReader, clusters: dict) -> Scenario | None:
@@ -262,7 +265,8 @@ def _table(value, at: tuple, reader: FieldReader) -> Block:
 
 
 def _claims(data, scenarios: list[Scenario], declared: list | None, reader: FieldReader) -> dict:
-    """Claims per scenario. Those about a scenario that is declared but broken are read, not held to it."""
+    """Claims per scenario. Those about a scenario that is declared but broken are read, not held to it;
+    with a scenario whose slug cannot be read, no claim is said to name an unknown one."""
     if data is None:
         return {}
     by_slug = {s.slug: s for s in scenarios}
@@ -271,7 +275,7 @@ def _claims(data, scenarios: list[Scenario], declared: list | None, reader: Fiel
     claims = {}
     for slug, item in data.items():
         at = ("claims", slug)
-        if declared is not None and slug not in declared:
+        if declared is not None and None not in declared and slug not in declared:
             reader.fail(at, f"no scenario {slug!r} in {SCENARIOS_FILE}")
             continue
         if not reader.mapping(item, at, CLAIM_FIELDS):
