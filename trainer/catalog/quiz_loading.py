@@ -208,8 +208,8 @@ def _question(raw, at: tuple, template: bool, r: FieldReader, shared: _Shared) -
     needing = [name for name, needs in (("policies", raw.get("policies") is not None), ("requires", bool(requires)),
                                         ("probes", any(c.probe for c in choices or ()))) if needs]
     if needing and not has_cluster:  # one message, whatever needs it
-        r.fail(at + ("cluster",), f"is missing: {' and '.join(needing)} are checked on a cluster "
-                                  "(give cluster or manifests)")
+        listed = " and ".join(filter(None, (", ".join(needing[:-1]), needing[-1])))
+        r.fail(at + ("cluster",), f"is missing: {listed} are checked on a cluster (give cluster or manifests)")
     if pick is not None and choices is not None and pick > len(choices):
         r.fail(at + ("pick",), f"picks {pick} of only {len(choices)} choices")
     if params is not None:

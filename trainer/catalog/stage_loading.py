@@ -23,7 +23,7 @@ from trainer.netpol.build import load_cluster, load_policies
 from trainer.netpol.objects import Cluster
 from trainer.netpol.problems import InputError, format_path
 
-from .fields import FieldReader, problem_text, shown_name
+from .fields import FieldReader, shown_name
 from .probes import parse_port, read_probe
 from .stage_objects import Block, Catalog, Claims, External, Focus, Scenario, Stage
 
@@ -59,19 +59,17 @@ def load_stages(root: Path) -> tuple[Catalog, tuple[str, ...]]:
     numbers = ", ".join(str(n) for n in files) or "none"
     stages, slugs = [], {}
     for number in range(1, max(files, default=1) + 1):
-        path = files.get(number, root / "stages" / f"stage-{number}.yaml")
         if number not in files:
-            problems.append(problem_text(shown_name(path, root), None, "",
-                                         f"is missing: stages are numbered from 1 with no gap (found {numbers})"))
+            missing = shown_name(root / "stages" / f"stage-{number}.yaml", root)
+            problems.append(f"{missing}: is missing: stages are numbered from 1 with no gap (found {numbers})")
             continue
-        stage = _load_stage(path, number, root, scenarios, declared, slugs, problems)
+        stage = _load_stage(files[number], number, root, scenarios, declared, slugs, problems)
         if stage is not None:
             stages.append(stage)
     for path in sorted((root / "stages").glob("*.yaml")):
         if path.name != SCENARIOS_FILE and not STAGE_FILE.fullmatch(path.name):
-            problems.append(problem_text(shown_name(path, root), None, "",
-                                         f"is not read: stages are stage-N.yaml (N = 1, 2, 3...), "
-                                         f"the scenarios {SCENARIOS_FILE}"))
+            problems.append(f"{shown_name(path, root)}: is not read: stages are stage-N.yaml (N = 1, 2, 3...), "
+                            f"the scenarios {SCENARIOS_FILE}")
     return Catalog(tuple(stages), tuple(scenarios)), tuple(problems)
 
 
