@@ -4,6 +4,9 @@ the engine."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from trainer.catalog import exercises as catalog
@@ -11,6 +14,7 @@ from trainer.catalog.exercises import NONE_CHOICE, POLICY_TYPE_CHOICES, all_exer
 from trainer.grading import grade
 from trainer.netpol.evaluation import Analyzer
 
+REAL_LESSONS = Path(__file__).resolve().parents[2] / "lessons"
 EXERCISES = all_exercises()
 IDS = [e.id for e in EXERCISES]
 
@@ -257,6 +261,7 @@ def test_question_grades_a_pick_of_choices():
 # --- broken files are reported with file, field and line --------------------------
 
 GOOD = get_exercise("and-peer").path.read_text()
+NAME = "lessons/exercises/01.yaml"  # the file as messages name it, relative to LESSONS_DIR
 
 
 @pytest.fixture
@@ -270,6 +275,10 @@ def lessons(tmp_path, settings):
     return write
 
 
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
 def test_problems_is_empty_for_a_good_copy(lessons):
     lessons("01.yaml", GOOD)
     assert catalog.problems() == []
@@ -277,35 +286,41 @@ def test_problems_is_empty_for_a_good_copy(lessons):
 
 
 @pytest.mark.parametrize("old, new, field, message", [
-    ("title: Chosen", "titel: Chosen", "titel", "unknown field"),
-    ("id: and-peer", "id: And Peer", "id", "must be a slug"),
-    ("  - {from: shop/backend,", "  - {from: shop/nobody,", "expect[0].from", "neither a pod"),
-    ("    answers: [0, 1, 2, 3]", "    answers: [4]", "questions[0].answers[0]", "not an index"),
+    ("title: Chosen", "titel: typo\ntitle: Chosen", "titel",
+     'unknown field "titel" (expected one of accepted, cluster, expect, externals, hints, id, pod_network, '
+     "questions, require, solution, stage, starter, task, title)"),
+    ("id: and-peer", "id: And Peer", "id", "'And Peer' must be a slug: lowercase letters, digits and dashes"),
+    ("  - {from: shop/backend,", "  - {from: shop/nobody,", "expect[0].from",
+     "'shop/nobody' is neither a pod of the cluster (namespace/name) nor one of externals"),
+    ("    answers: [0, 1, 2, 3]", "    answers: [4]", "questions[0].answers[0]",
+     "4 is not an index of choices (0 to 3)"),
     ("    check: {count: policies, namespace: data}", "    check: {count: things, namespace: data}",
      "questions[1].check.count", "must be policies or pods"),
-    ("name: postgres, containerPort: 5432", "name: postgres, containerPort: 70000",
-     "cluster", "spec.containers[0].ports[0].containerPort"),
-    ("      port: 5432\nexpect:", "      port: 5432\n    - kind: Pod\nexpect:", "solution", ""),
+    ("name: postgres, containerPort: 5432", "name: postgres, containerPort: 70000", "cluster",
+     "Pod data/postgres: spec.containers[0].ports[0].containerPort: Invalid value: 70000: "
+     "must be between 1 and 65535, inclusive"),
+    ("      port: 5432\nexpect:", "      port: 5432\n    - kind: Pod\nexpect:", "solution",
+     'NetworkPolicy data/db-access: spec.ingress[1].kind: unknown field "spec.ingress[1].kind"'),
 ])
 def test_a_broken_field_is_named_with_its_file_and_line(lessons, old, new, field, message):
     assert old in GOOD
-    path = lessons("01.yaml", GOOD.replace(old, new, 1))
-    [problem] = catalog.problems()
-    assert problem.startswith(f"{path}:")
-    line = problem.split(":")[1]
-    assert line.isdigit(), problem
-    assert f": {field}: " in problem and message in problem
-    with pytest.raises(catalog.ExerciseFileError) as raised:
+    text = GOOD.replace(old, new, 1)
+    path = lessons("01.yaml", text)
+    needle = new.split("\n")[-2 if new.endswith("expect:") else 0].strip()
+    assert catalog.problems() == [f"{NAME}:{line_of(text, needle)}: {field}: {message}"]
+    assert all_exercises() == ()  # a broken exercise is left out
+    with pytest.raises(catalog.ExerciseFileError) as raised:  # and refused whole when loaded on its own
         catalog.load_exercise_file(path)
-    assert str(raised.value) == problem
+    assert raised.value.problems == catalog.problems()
+    assert str(raised.value) == catalog.problems()[0]
 
 
 def test_the_line_of_an_embedded_cluster_problem_is_the_line_in_the_file(lessons):
     text = GOOD.replace("name: postgres, containerPort: 5432", "name: postgres, containerPort: 70000", 1)
-    path = lessons("01.yaml", text)
+    lessons("01.yaml", text)
     wanted = next(i for i, line in enumerate(text.splitlines(), 1) if "70000" in line)
     [problem] = catalog.problems()
-    assert problem.startswith(f"{path}:{wanted}: cluster: ")
+    assert problem.startswith(f"{NAME}:{wanted}: cluster: ")
 
 
 def test_yaml_that_does_not_parse_and_duplicate_ids_are_problems(lessons):
@@ -313,30 +328,85 @@ def test_yaml_that_does_not_parse_and_duplicate_ids_are_problems(lessons):
     lessons("02.yaml", GOOD)
     lessons("03.yaml", "id: x\ntitle: [unclosed\n")
     found = catalog.problems()
-    assert len(found) == 2
-    assert any("02.yaml: id: 'and-peer' is also the id of 01.yaml" in p for p in found)
-    assert any("03.yaml:" in p and "invalid YAML" in p for p in found)
+    assert found[0] == "lessons/exercises/02.yaml:1: id: 'and-peer' is already used at lessons/exercises/01.yaml:1"
+    assert len(found) == 2 and found[1].startswith("lessons/exercises/03.yaml:3: invalid YAML")
+    assert [e.path.name for e in all_exercises()] == ["01.yaml"]  # the second of an id is left out
 
 
 def test_the_system_check_reports_a_broken_exercise(lessons):
     from trainer.catalog.checks import content_check
     lessons("01.yaml", GOOD.replace("title: Chosen", "titel: Chosen"))
-    errors = [e for e in content_check(None) if e.id == "catalog.exercises"]
-    assert len(errors) == 1 and "titel" in errors[0].msg
+    errors = [e.msg for e in content_check(None) if e.id == "catalog.exercises"]
+    assert errors == [
+        f'{NAME}:2: titel: unknown field "titel" (expected one of accepted, cluster, expect, externals, hints, '
+        "id, pod_network, questions, require, solution, stage, starter, task, title)",
+    ]
+
+
+def test_two_independent_broken_fields_are_two_problems_and_a_broken_file_hides_no_other(lessons):
+    text = GOOD.replace("title: Chosen", "title: 7 # Chosen").replace("    answers: [0]", "    answers: [zero]")
+    lessons("01.yaml", "id: x\ntitle: [unclosed\n")
+    lessons("02.yaml", text)
+    assert catalog.problems()[1:] == [
+        "lessons/exercises/02.yaml:2: title: must be text, not a number",
+        f"lessons/exercises/02.yaml:{line_of(text, '[zero]')}: questions[1].answers[0]: must be a number, not text",
+    ]
+    assert catalog.problems()[0].startswith("lessons/exercises/01.yaml:3: invalid YAML")
+
+
+@pytest.mark.parametrize("old, new, field, known", [
+    ("  - {namespace: data, name: db-access}", "  - {namespce: data, name: db-access}", "require[0].namespce",
+     "kind, namespace, name"),
+    ("{count: policies, namespace: data}", "{count: policies, namespace: data, port: 80}", "questions[1].check.port",
+     "count, namespace"),
+    ("{reaches: data/postgres, port: 5432, protocol: TCP}", "{reaches: data/postgres, port: 5432, protocl: TCP}",
+     "questions[0].check.protocl", "reaches, port, protocol"),
+])
+def test_an_unknown_key_in_a_requirement_or_a_question_check_is_reported(lessons, old, new, field, known):
+    # Before, {namespce: data, name: x} quietly required x in the namespace default.
+    text = GOOD.replace(old, new)
+    lessons("01.yaml", text)
+    key = field.rsplit(".", 1)[1]
+    assert catalog.problems() == [
+        f'{NAME}:{line_of(text, new.strip())}: {field}: unknown field "{key}" (expected one of {known})']
+
+
+def test_a_count_check_needs_its_namespace_and_a_choice_not_in_the_cluster_is_named(lessons):
+    text = GOOD.replace("{count: policies, namespace: data}", "{count: policies}").replace(
+        "choices: [shop/backend, shop/frontend,", "choices: [shop/backend, shop/nobody,")
+    lessons("01.yaml", text)
+    assert catalog.problems() == [
+        f"{NAME}:{line_of(text, 'shop/nobody')}: questions[0].choices[1]: 'shop/nobody' is neither a pod of the "
+        "cluster (namespace/name) nor one of externals",
+        f"{NAME}:{line_of(text, '{count: policies}')}: questions[1].check.namespace: is missing",
+    ]
+
+
+def test_a_stage_must_be_one_the_walkthrough_has(tmp_path, settings):
+    shutil.copytree(REAL_LESSONS, tmp_path / "lessons")
+    settings.LESSONS_DIR = tmp_path / "lessons"
+    path = tmp_path / "lessons" / "exercises" / "01-deny-db-ingress.yaml"
+    path.write_text(path.read_text().replace("stage: 2", "stage: 7", 1))
+    assert catalog.problems() == ["lessons/exercises/01-deny-db-ingress.yaml:2: stage: must be the number of a "
+                                  "stage (1 to 6)"]
 
 
 # --- the audit of references: what manage.py check holds every exercise to -----------
 
 IPBLOCK_EXCEPT = get_exercise("ipblock-except").path.read_text()
+IPBLOCK_EXCEPT_HOSTS = get_exercise("ipblock-except").externals
 PAYROLL = get_exercise("egress-payroll-mysql").path.read_text()
 
 
 def test_a_reference_that_means_something_else_on_another_plugin_is_a_problem(lessons):
     portable = "      - namespaceSelector: {}\n      - ipBlock:\n          cidr: 0.0.0.0/0"
     assert portable in IPBLOCK_EXCEPT
-    path = lessons("10.yaml", IPBLOCK_EXCEPT.replace(portable, "      - ipBlock:\n          cidr: 0.0.0.0/0"))
+    text = IPBLOCK_EXCEPT.replace(portable, "      - ipBlock:\n          cidr: 0.0.0.0/0")
+    lessons("10.yaml", text)
     found = catalog.problems()
-    assert f"{path}: solution: means something else depending on the network plugin" in found[0]
+    # The audit's messages are on the line of the field they name, like every other.
+    assert found[0].startswith(f"lessons/exercises/10.yaml:{line_of(text, 'solution: |')}: solution: "
+                               "means something else depending on the network plugin")
     assert "Calico" in found[0] and "Cilium" in found[0]
     assert any("does not meet the probe ci/runner -> registry/registry on TCP 443" in p for p in found)
 
@@ -344,8 +414,9 @@ def test_a_reference_that_means_something_else_on_another_plugin_is_a_problem(le
 def test_a_starter_that_passes_is_a_problem(lessons):
     text = GOOD.replace(GOOD[GOOD.index("starter: |"):GOOD.index("solution: |")],
                         GOOD[GOOD.index("solution: |"):GOOD.index("expect:")].replace("solution: |", "starter: |"))
-    path = lessons("01.yaml", text)
-    assert catalog.problems() == [f"{path}: starter: passes the grader, so the learner would have nothing to do"]
+    lessons("01.yaml", text)
+    assert catalog.problems() == [
+        f"{NAME}:{line_of(text, 'starter: |')}: starter: passes the grader, so the learner would have nothing to do"]
 
 
 def test_an_accepted_answer_equal_to_the_solution_is_a_problem(lessons):
@@ -353,21 +424,28 @@ def test_an_accepted_answer_equal_to_the_solution_is_a_problem(lessons):
     accepted = "\n".join("    " + line if line else line for line in solution.splitlines())
     start = PAYROLL.index("    solution: |\n") + len("    solution: |\n")
     text = PAYROLL[:start] + accepted + "\n" + PAYROLL[PAYROLL.index("expect:"):]
-    path = lessons("11.yaml", text)
-    assert catalog.problems() == [f"{path}: accepted[0]: means the same as solution; one of them is enough"]
+    lessons("11.yaml", text)
+    assert catalog.problems() == [f"lessons/exercises/11.yaml:{line_of(text, 'accepted:') + 1}: accepted[0]: "
+                                  "means the same as solution; one of them is enough"]
 
 
 def test_an_outside_host_inside_the_pod_network_is_a_problem(lessons):
-    path = lessons("10.yaml", IPBLOCK_EXCEPT.replace("externals: [169.254.169.254,",
-                                                     "pod_network: 0.0.0.0/0\nexternals: [169.254.169.254,"))
-    [problem] = catalog.problems()
-    assert problem.startswith(f"{path}:") and ": externals[0]: 169.254.169.254 is inside the pod network" in problem
+    text = IPBLOCK_EXCEPT.replace("externals: [169.254.169.254,", "pod_network: 0.0.0.0/0\nexternals: [169.254.169.254,")
+    lessons("10.yaml", text)
+    line = line_of(text, "externals: [")
+    # Every outside host is inside 0.0.0.0/0: one message each, and none about what depends on them.
+    assert catalog.problems() == [
+        f"lessons/exercises/10.yaml:{line}: externals[{i}]: {ip} is inside the pod network 0.0.0.0/0: a host "
+        "outside the cluster has an address outside it (set pod_network)"
+        for i, ip in enumerate(IPBLOCK_EXCEPT_HOSTS)]
 
 
 def test_a_pod_network_must_hold_every_pod(lessons):
-    path = lessons("10.yaml", IPBLOCK_EXCEPT.replace("externals: [", "pod_network: 10.10.0.0/24\nexternals: ["))
+    text = IPBLOCK_EXCEPT.replace("externals: [", "pod_network: 10.10.0.0/24\nexternals: [")
+    lessons("10.yaml", text)
     [problem] = catalog.problems()
-    assert problem.startswith(f"{path}:") and "pod_network: 10.10.0.0/24 does not hold the address of" in problem
+    assert problem.startswith(f"lessons/exercises/10.yaml:{line_of(text, 'pod_network')}: "
+                              "pod_network: 10.10.0.0/24 does not hold the address of")
 
 
 def test_every_exercise_has_a_pod_network_holding_its_pods_and_no_outside_host():

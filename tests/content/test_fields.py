@@ -2,7 +2,7 @@
 
 import pytest
 
-from trainer.catalog.fields import FieldReader
+from trainer.catalog.fields import FieldReader, parse_path
 from trainer.catalog.probes import Probe, parse_port, read_probe
 from trainer.netpol.build import load_policies
 from trainer.netpol.problems import InputError
@@ -34,7 +34,7 @@ def test_typed_fields_report_file_line_path_and_what_is_wrong(tmp_path):
     reader, data = read(tmp_path, "title: ok\nport: 70000\nprotocol: tcp\ntags: [a, 3, ' ']\ncolour: red\n")
     assert reader.port(data, ("port",)) is None
     assert reader.protocol(data, ("protocol",)) is None
-    assert reader.strings(data, ("tags",)) == ()
+    assert reader.strings(data, ("tags",)) is None  # broken, so the checks that need it are skipped
     assert reader.field(data, ("goal",), str) is None
     reader.unknown_fields(data, (), ("title", "port", "protocol", "tags"))
     assert reader.problems == [
@@ -42,9 +42,51 @@ def test_typed_fields_report_file_line_path_and_what_is_wrong(tmp_path):
         "lessons/lesson.yaml:3: protocol: must be one of TCP, UDP, SCTP",
         "lessons/lesson.yaml:4: tags[1]: must be text, not a number",
         "lessons/lesson.yaml:4: tags[2]: is empty",
-        "lessons/lesson.yaml: goal: is missing",
-        "lessons/lesson.yaml:5: colour: unknown field (expected one of title, port, protocol, tags)",
+        "lessons/lesson.yaml:1: goal: is missing",  # a missing field: on its mapping's line
+        'lessons/lesson.yaml:5: colour: unknown field "colour" (expected one of title, port, protocol, tags)',
     ]
+
+
+def test_a_misspelt_key_is_one_problem_not_also_a_missing_field(tmp_path):
+    reader, data = read(tmp_path, "titel: ok\ncolour: red\n")
+    reader.unknown_fields(data, (), ("title", "goal"))
+    assert reader.field(data, ("title",), str) is None  # "titel" is its typo: said once
+    assert reader.field(data, ("goal",), str) is None  # nothing looks like it: missing
+    assert reader.problems == [
+        'lessons/lesson.yaml:1: titel: unknown field "titel" (expected one of title, goal)',
+        'lessons/lesson.yaml:2: colour: unknown field "colour" (expected one of title, goal)',
+        "lessons/lesson.yaml:1: goal: is missing",
+    ]
+
+
+def test_absent_optional_fields_and_the_default_protocol(tmp_path):
+    reader, data = read(tmp_path, "title: ok\nfocus: {port: 80}\n")
+    assert reader.strings(data, ("tags",), required=False) == ()
+    assert reader.items(data, ("tags",), str, required=False) == []
+    assert reader.protocol(data["focus"], ("focus", "protocol")) == "TCP"  # TCP wherever a protocol is read
+    assert not reader.mapping(data["title"], ("title",), ("a", "b"))
+    assert reader.mapping(data["focus"], ("focus",), ("pod", "port"))
+    assert reader.problems == ["lessons/lesson.yaml:1: title: must be a mapping (a, b), not text"]
+
+
+def test_an_origin_names_a_field_of_a_loaded_item_as_loading_does(tmp_path):
+    reader, _ = read(tmp_path, "questions:\n- slug: a\n  choices:\n  - {text: x, correct: true}\n")
+    origin = reader.origin(("questions", 0))
+    assert origin.line() == 2
+    assert origin.problem(("choices", 0, "correct"), "is wrong") == \
+        "lessons/lesson.yaml:4: questions[0].choices[0].correct: is wrong"
+    assert origin.audit("choices[0]: the key is wrong") == \
+        "lessons/lesson.yaml:4: questions[0].choices[0]: the key is wrong"
+    assert origin.audit("no field here") == "lessons/lesson.yaml:2: questions[0]: no field here"
+
+
+@pytest.mark.parametrize("text, path", [
+    ("solution", ("solution",)), ("accepted[0]", ("accepted", 0)),
+    ("claims.guide.probes[0].port", ("claims", "guide", "probes", 0, "port")),
+    ("[1].cluster", (1, "cluster")), ("", None), ("two words", None), (".x", None), ("a..b", None),
+])
+def test_a_field_path_reads_back_into_its_parts(text, path):
+    assert parse_path(text) == path
 
 
 @pytest.mark.parametrize("header", ["yaml: |", "yaml: |-  # the stage's policy"])
@@ -72,7 +114,7 @@ def test_a_probe_mapping_is_checked_field_by_field(tmp_path):
     good, bad = (read_probe(reader, raw, ("probes", i), check_end) for i, raw in enumerate(data["probes"]))
     assert good == Probe("a/x", "b/y", 80, "TCP", True)
     assert reader.problems == [
-        "lessons/lesson.yaml:3: probes[1].via: unknown field (expected one of from, to, port, protocol, allowed)",
+        'lessons/lesson.yaml:3: probes[1].via: unknown field "via" (expected one of from, to, port, protocol, allowed)',
         "lessons/lesson.yaml:3: probes[1].to: 'nobody' is unknown",
         "lessons/lesson.yaml:3: probes[1].port: must be a port number from 1 to 65535, not 0",
         "lessons/lesson.yaml:3: probes[1].allowed: must be true or false, not text",

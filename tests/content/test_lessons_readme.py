@@ -4,15 +4,14 @@ The guide's conventions, which this test reads:
 
 - A fenced block whose info string is `yaml file=PATH` is a complete file at PATH
   (lessons/exercises/NAME.yaml or lessons/quiz/NAME.yaml). Every such block is written
-  to a temporary LESSONS_DIR, beside copies of the real lessons/quiz/topics.yaml and
-  clusters.yaml, and must load through the real loaders without a single problem:
-  the exercise audit and the quiz bank's engine keys included. A plain ```yaml block
-  is a fragment and is not loaded.
+  to a temporary LESSONS_DIR, beside copies of the real lessons/stages/, lessons/clusters/,
+  lessons/quiz/topics.yaml and clusters.yaml, and must load through the real loaders
+  without a single problem: the exercise audit and the quiz bank's engine keys included.
+  A plain ```yaml block is a fragment and is not loaded.
 - A fenced block whose info string is `text check` holds the lines `manage.py check`
   prints after the break named in the last sentence above it: "change `OLD` to `NEW`",
   where OLD occurs exactly once in all the complete files together. The test makes
-  that change and runs the system check; its exercise and quiz messages (with the
-  temporary directory cut from exercise paths, so they read lessons/...) must be
+  that change and runs the system check; its exercise and quiz messages must be
   exactly the block's lines.
 - Every field, kind and check the loaders know is named in the guide, in backticks.
 """
@@ -20,6 +19,7 @@ The guide's conventions, which this test reads:
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -27,8 +27,8 @@ import yaml
 
 from trainer.catalog import exercises, quiz, quiz_loading, stages
 from trainer.catalog.checks import content_check
+from trainer.catalog.content import content
 from trainer.catalog.quiz_keys import engine_problems
-from trainer.catalog.quiz_loading import load_bank
 from trainer.grading import grade
 
 REAL_LESSONS = Path(__file__).resolve().parents[2] / "lessons"
@@ -36,6 +36,7 @@ GUIDE = (REAL_LESSONS / "README.md").read_text(encoding="utf-8")
 FENCE = re.compile(r"^```([^\n]*)\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 BREAK = re.compile(r"change `([^`]+)` to `([^`]+)`")
 SHARED_QUIZ_FILES = ("topics.yaml", "clusters.yaml")  # the real ones: examples use their topics and clusters
+SHARED_DIRECTORIES = ("stages", "clusters")  # the real walkthrough, which exercises and questions name
 
 
 def fenced_blocks():
@@ -60,7 +61,8 @@ for info, body, before in BLOCKS:
 @pytest.fixture
 def lessons(tmp_path, settings):
     """Points LESSONS_DIR at a temporary lessons/; write(files) puts files there, beside the real
-    topics.yaml and clusters.yaml, and returns its path."""
+    stages, clusters, topics.yaml and clusters.yaml, and returns its path. Write once: the catalog
+    reads a directory once."""
     root = tmp_path / "lessons"
     settings.LESSONS_DIR = root
 
@@ -73,18 +75,16 @@ def lessons(tmp_path, settings):
         (root / "quiz").mkdir(parents=True, exist_ok=True)
         for name in SHARED_QUIZ_FILES:
             (root / "quiz" / name).write_text((REAL_LESSONS / "quiz" / name).read_text(encoding="utf-8"))
+        for directory in SHARED_DIRECTORIES:
+            shutil.copytree(REAL_LESSONS / directory, root / directory)
         return root
 
-    quiz.bank.cache_clear()  # the bank is loaded once per process, from the real LESSONS_DIR
-    yield write
-    quiz.bank.cache_clear()
+    return write
 
 
 def check_lines(root: Path) -> list[str]:
-    """What `manage.py check` prints of the exercises and the quiz bank, as Django prints it."""
-    quiz.bank.cache_clear()
-    errors = [e for e in content_check(None) if e.id != "catalog.stages"]  # no stages here
-    return sorted(f"?: ({e.id}) {e.msg}".replace(f"{root.parent}/", "") for e in errors)
+    """What `manage.py check` prints, as Django prints it."""
+    return sorted(f"?: ({e.id}) {e.msg}" for e in content_check(None))
 
 
 def test_the_guide_holds_a_complete_exercise_and_a_complete_quiz_file():
@@ -101,8 +101,8 @@ def test_each_complete_file_loads_through_the_real_loaders(lessons):
     assert exercises.problems() == []
     wanted = {yaml.safe_load(text)["id"] for path, text in COMPLETE.items() if "/exercises/" in path}
     assert {e.id for e in exercises.all_exercises()} == wanted
-    bank = load_bank(root / "quiz")
-    assert bank.problems == ()
+    assert content().problems["quiz"] == ()
+    bank = quiz.bank()
     assert engine_problems(bank, seeds=range(40)) == []
     items = [item["slug"] for path, text in COMPLETE.items() if "/quiz/" in path
              for listed in yaml.safe_load(text).values() for item in listed]
@@ -133,8 +133,8 @@ def test_each_message_shown_is_what_manage_py_check_prints_for_its_break(lessons
     broken[holders[0]] = broken[holders[0]].replace(old, new, 1)
     root = lessons(broken)
     assert check_lines(root) == sorted(lines)
-    for line in lines:  # the documented shape: path:line: [question SLUG: ]field.path: message
-        assert re.match(r"\?: \(catalog\.(exercises|quiz)\) lessons/(exercises|quiz)/[a-z0-9-]+\.yaml(:\d+)?: ",
+    for line in lines:  # the documented shape: path:line: field.path: message
+        assert re.match(r"\?: \(catalog\.(exercises|quiz)\) lessons/(exercises|quiz)/[a-z0-9-]+\.yaml:\d+: \S+: .+",
                         line), line
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from trainer.catalog import quiz
+from trainer.catalog.content import content
 from trainer.catalog.probes import Probe
 from trainer.catalog.quiz import KINDS, bank
 from trainer.catalog.quiz_keys import engine_problems
@@ -61,7 +62,7 @@ def allowed(analyzer, probe_text):
 
 
 def test_the_bank_loads_without_a_single_problem():
-    assert BANK.problems == ()
+    assert content().problems["quiz"] == ()
     assert quiz.problems() == []
 
 
@@ -255,47 +256,100 @@ GOOD = """
 
 
 def write_bank(tmp_path, body):
+    """A lessons directory whose quiz/ holds topics, a tiny cluster and `body` as bank.yaml."""
     root = tmp_path / "lessons" / "quiz"
     root.mkdir(parents=True)
     (root / "topics.yaml").write_text(TOPICS)
     (root / "clusters.yaml").write_text(CLUSTER)
     (root / "bank.yaml").write_text(body)
-    return root
+    return root.parent
 
 
-def test_a_key_that_disagrees_with_the_engine_is_a_problem_naming_file_question_and_choice(tmp_path):
-    root = write_bank(tmp_path, "questions:" + GOOD.format(slug="wrong-key", first="false"))
-    loaded = load_bank(root)
-    assert loaded.problems == ()
-    (message,) = engine_problems(loaded)
-    assert message.startswith("lessons/quiz/bank.yaml:")
-    assert "question wrong-key" in message and "choices[0].correct" in message
-    assert "prod/a -> prod/b on TCP 80: allowed" in message
+def load(lessons):
+    """(the bank, the problems found loading it), with the guide's six stages."""
+    return load_bank(lessons, stage_numbers=range(1, 7))
 
 
-@pytest.mark.parametrize("change, field, words", [
-    ("explanation: Nothing selects them.", "explanation", "is required text"),
-    ("topic: ports", "topic", "must be a topic of topics.yaml"),
-    ("stage: 3", "stage", "must be a stage of the guide"),
-    ("cluster: tiny", "cluster", "no cluster"),
-    ("probe: prod/a prod/b 80,", "choices[0].probe", "port"),
-    ("prod/a 80, correct: true}", "choices[1].correct", "must be true or false"),
-    ("kind: prediction", "colour", "unknown field"),
+def line_of(text, needle, after=""):
+    start = text.index(after) if after else 0
+    return text.count("\n", 0, text.index(needle, start)) + 1
+
+
+def test_a_key_that_disagrees_with_the_engine_is_a_problem_naming_file_line_and_choice(tmp_path):
+    body = "questions:" + GOOD.format(slug="wrong-key", first="false")
+    loaded, problems = load(write_bank(tmp_path, body))
+    assert problems == ()
+    # The field's path is counted from the file's root, on the line of that field.
+    assert engine_problems(loaded) == [
+        f"lessons/quiz/bank.yaml:{line_of(body, 'correct: false')}: questions[0].choices[0].correct: the key says "
+        "false, but the engine finds prod/a -> prod/b on TCP 80: allowed"]
+
+
+@pytest.mark.parametrize("change, replacement, field, words", [
+    ("explanation: Nothing selects them.", "", "explanation", "is missing"),
+    ("topic: ports", "topic: nonsense", "topic", "must be a topic of topics.yaml, not 'nonsense'"),
+    ("stage: 3", "stage: 9", "stage", "must be the number of a stage (1 to 6)"),
+    ("cluster: tiny", "cluster: nowhere", "cluster", "no cluster 'nowhere' in clusters.yaml"),
+    ("probe: prod/a prod/b 80,", "probe: prod/a prod/b eighty,", "choices[0].probe",
+     "port 'eighty' is not a number from 1 to 65535"),
+    ("prod/a 80, correct: true}", "prod/a 80, correct: maybe}", "choices[1].correct",
+     "must be true or false, not text"),
+    ("kind: prediction", "kind: prediction\n    colour: blue", "colour",
+     'unknown field "colour" (expected one of slug, kind, topic, stage, prompt, yaml, cluster, manifests, '
+     "policies, externals, requires, multiple, shuffle, choices, explanation)"),
+    ("probe: prod/a prod/b 80,", "probe: prod/a prod/nobody 80,", "choices[0].probe",
+     "no pod prod/nobody in the cluster"),
 ])
-def test_each_broken_field_is_one_problem_naming_file_line_and_field(tmp_path, change, field, words):
-    replacement = {
-        "explanation: Nothing selects them.": "",
-        "topic: ports": "topic: nonsense",
-        "stage: 3": "stage: 9",
-        "cluster: tiny": "cluster: nowhere",
-        "probe: prod/a prod/b 80,": "probe: prod/a prod/b eighty,",
-        "prod/a 80, correct: true}": "prod/a 80, correct: maybe}",
-        "kind: prediction": "kind: prediction\n    colour: blue",
-    }[change]
-    body = "questions:" + GOOD.format(slug="broken", first="true").replace(change, replacement)
-    (problem,) = load_bank(write_bank(tmp_path, body)).problems
-    assert re.match(r"lessons/quiz/bank\.yaml:\d+: ", problem), problem
-    assert "question broken" in problem and field in problem and words in problem
+def test_each_broken_field_is_one_problem_naming_file_line_and_field(tmp_path, change, replacement, field, words):
+    good = "questions:" + GOOD.format(slug="broken", first="true")
+    body = good.replace(change, replacement)
+    line = line_of(body, replacement.split("\n")[-1].strip()) if replacement else line_of(body, "- slug:")
+    loaded, problems = load(write_bank(tmp_path, body))
+    assert problems == (f"lessons/quiz/bank.yaml:{line}: questions[0].{field}: {words}",)
+    assert "broken" not in loaded.questions  # a broken question is left out
+
+
+def test_two_independent_broken_fields_of_a_question_are_two_problems(tmp_path):
+    body = "questions:" + GOOD.format(slug="two", first="true").replace("stage: 3", "stage: nine").replace(
+        "prod/a 80, correct: true}", "prod/a 80, correct: maybe}")
+    _, problems = load(write_bank(tmp_path, body))
+    assert problems == (
+        f"lessons/quiz/bank.yaml:{line_of(body, 'stage: nine')}: questions[0].stage: must be a number, not text",
+        f"lessons/quiz/bank.yaml:{line_of(body, 'correct: maybe')}: questions[0].choices[1].correct: "
+        "must be true or false, not text",
+    )
+
+
+@pytest.mark.parametrize("change, replacement, field, words", [
+    # A misspelt field is not also reported missing, nor is what needs it.
+    ("cluster: tiny", "clustr: tiny", "clustr", 'unknown field "clustr" (expected one of slug, kind, topic, stage, '
+     "prompt, yaml, cluster, manifests, policies, externals, requires, multiple, shuffle, choices, explanation)"),
+    ("multiple: true", "multiple: [true]", "multiple", "must be true or false, not a list"),
+    ("probe: prod/a prod/b 80,", "prob: prod/a prod/b 80,", "choices[0].prob",
+     'unknown field "prob" (expected one of text, probe, expect, yaml, correct)'),
+    # What several fields need is said once, where it is missing.
+    ("cluster: tiny", "policies: 'kind: List'", "cluster",
+     "is missing: policies and probes are checked on a cluster (give cluster or manifests)"),
+])
+def test_one_mistake_is_one_message(tmp_path, change, replacement, field, words):
+    body = ("questions:" + GOOD.format(slug="one", first="true")).replace(change, replacement)
+    line = line_of(body, replacement) if field != "cluster" else line_of(body, "- slug:")
+    _, problems = load(write_bank(tmp_path, body))
+    assert problems == (f"lessons/quiz/bank.yaml:{line}: questions[0].{field}: {words}",)
+
+
+def test_a_broken_policy_in_a_question_is_reported_at_its_line(tmp_path):
+    policy = """    policies: |
+      apiVersion: networking.k8s.io/v1
+      kind: NetworkPolicy
+      metadata: {name: p, namespace: prod}
+      spec: {podSelector: {}, ingress: [{ports: [{port: 0}]}]}
+"""
+    body = "questions:" + GOOD.format(slug="bad-policy", first="true").replace("    prompt:", policy + "    prompt:")
+    _, problems = load(write_bank(tmp_path, body))
+    assert problems == (
+        f"lessons/quiz/bank.yaml:{line_of(body, 'port: 0')}: questions[0].policies: NetworkPolicy prod/p: "
+        "spec.ingress[0].ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive",)
 
 
 def test_duplicate_slugs_and_template_placeholders_are_reported(tmp_path):
@@ -315,15 +369,38 @@ templates:
     explanation: Nothing selects them.
 """
     body = "questions:" + GOOD.format(slug="same", first="true") + GOOD.format(slug="same", first="true")
-    problems = load_bank(write_bank(tmp_path, body + template)).problems
-    assert any("slug same is already used" in p for p in problems)
-    assert any("gen-x" in p and "prompt" in p and "$missing" in p for p in problems)
+    loaded, problems = load(write_bank(tmp_path, body + template))
+    assert problems == (  # each once
+        f"lessons/quiz/bank.yaml:{line_of(body, 'slug: same', after='explanation')}: questions[1].slug: "
+        "'same' is already used at lessons/quiz/bank.yaml:2",
+        f"lessons/quiz/bank.yaml:{line_of(body + template, '$missing')}: templates[0].prompt: "
+        "uses $missing, which is not among the params",
+    )
+    assert sorted(loaded.questions) == ["same"]
 
 
 def test_a_file_that_is_not_yaml_is_reported_with_its_line(tmp_path):
-    root = write_bank(tmp_path, "questions:\n  - slug: [unclosed\n")
-    (problem,) = load_bank(root).problems
-    assert problem.startswith("lessons/quiz/bank.yaml:") and "invalid YAML" in problem
+    _, problems = load(write_bank(tmp_path, "questions:\n  - slug: [unclosed\n"))
+    (problem,) = problems
+    assert problem.startswith("lessons/quiz/bank.yaml:3: invalid YAML")
+
+
+def test_a_broken_file_does_not_hide_the_problems_of_the_others(tmp_path):
+    lessons = write_bank(tmp_path, "questions:\n  - slug: [unclosed\n")
+    (lessons / "quiz" / "other.yaml").write_text("questions:" + GOOD.format(slug="fine", first="maybe"))
+    loaded, problems = load(lessons)
+    assert [p.split(":")[0] for p in problems] == ["lessons/quiz/bank.yaml", "lessons/quiz/other.yaml"]
+    assert problems[1].endswith("questions[0].choices[0].correct: must be true or false, not text")
+
+
+def test_a_broken_shared_cluster_is_reported_once_not_by_every_question_using_it(tmp_path):
+    lessons = write_bank(tmp_path, "questions:" + GOOD.format(slug="one", first="true")
+                         + GOOD.format(slug="two", first="true"))
+    (lessons / "quiz" / "clusters.yaml").write_text(CLUSTER.replace("name: a,", "name: A_,"))
+    loaded, problems = load(lessons)
+    (problem,) = problems
+    assert problem.startswith(f"lessons/quiz/clusters.yaml:{line_of(CLUSTER, 'name: a,')}: clusters.tiny: Pod prod/A_:")
+    assert dict(loaded.questions) == {}  # the questions on it are left out, silently
 
 
 def test_content_is_read_through_the_engines_loader_not_yaml_load(tmp_path):
@@ -331,6 +408,5 @@ def test_content_is_read_through_the_engines_loader_not_yaml_load(tmp_path):
     sources = {path.name: path.read_text() for path in Path(quiz.__file__).parent.glob("*.py")}
     assert not [name for name, text in sources.items() if "yaml.load" in text or "safe_load" in text]
     assert "parse_yaml" in sources["fields.py"]
-    root = write_bank(tmp_path, "questions: !!python/object/apply:os.system ['false']\n")
-    (problem,) = load_bank(root).problems
-    assert problem == 'lessons/quiz/bank.yaml:1: tag "!!python/object/apply:os.system" is not allowed'
+    _, problems = load(write_bank(tmp_path, "questions: !!python/object/apply:os.system ['false']\n"))
+    assert problems == ('lessons/quiz/bank.yaml:1: tag "!!python/object/apply:os.system" is not allowed',)

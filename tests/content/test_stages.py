@@ -231,11 +231,13 @@ def test_missing_unknown_and_unreadable_are_each_reported(lessons):
     (lessons / "stages" / "stage-5.yaml").unlink()
     found = stage_catalog.problems()
     assert found == [
-        f"lessons/stages/stage-3.yaml:{line_of(text, 'titel:')}: titel: unknown field "
+        f'lessons/stages/stage-3.yaml:{line_of(text, "titel:")}: titel: unknown field "titel" '
         "(expected one of number, slug, title, goal, body, try, yaml, claims)",
-        "lessons/stages/stage-3.yaml: title: is missing",
-        "lessons/stages/stage-5.yaml: cannot be read (No such file or directory)",
+        "lessons/stages/stage-5.yaml: is missing: stages are numbered from 1 with no gap (found 1, 2, 3, 4, 6)",
     ]
+    # What is broken is left out; the rest loads, and keeps its number.
+    assert [s.number for s in catalog().stages] == [1, 2, 4, 6]
+    assert catalog().stage(4).number == 4 and catalog().stage(3) is None
 
 
 def test_content_is_loaded_safely_through_the_engines_loader(lessons):
@@ -244,8 +246,10 @@ def test_content_is_loaded_safely_through_the_engines_loader(lessons):
     line = len(path.read_text().splitlines())
     assert stage_catalog.problems() == [
         f'lessons/stages/stage-6.yaml:{line}: tag "!!python/object/apply:os.system" is not allowed']
-    edit(path, "evil: !!python", "# evil: !!python")
-    edit(path, "number: 6", "number: 6\nnumber: 6")
+
+
+def test_a_repeated_key_is_refused(lessons):
+    edit(lessons / "stages" / "stage-6.yaml", "number: 6", "number: 6\nnumber: 6")
     assert stage_catalog.problems() == ['lessons/stages/stage-6.yaml:2: mapping key "number" already defined at line 1']
 
 
@@ -263,3 +267,79 @@ def test_claims_naming_unknown_endpoints_point_at_them(lessons):
     assert stage_catalog.problems() == [
         f"lessons/stages/stage-5.yaml:{line}: claims.guide.reaches_db[0]: "
         "'prod/nope' is no pod or outside host of scenario guide"]
+
+
+# --- the content decides how many stages there are -----------------------------------
+
+
+def test_the_number_of_stages_is_the_number_of_stage_files(lessons):
+    text = (lessons / "stages" / "stage-6.yaml").read_text().replace("number: 6", "number: 7")
+    (lessons / "stages" / "stage-7.yaml").write_text(text.replace("slug: ", "slug: seventh-", 1))
+    assert stage_catalog.problems() == []
+    assert [s.number for s in catalog().stages] == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_a_gap_or_a_missing_first_stage_is_reported_and_a_misnamed_file_too(lessons):
+    (lessons / "stages" / "stage-1.yaml").rename(lessons / "stages" / "stage-01.yaml")
+    (lessons / "stages" / "stage-4.yaml").unlink()
+    assert stage_catalog.problems() == [
+        "lessons/stages/stage-1.yaml: is missing: stages are numbered from 1 with no gap (found 2, 3, 5, 6)",
+        "lessons/stages/stage-4.yaml: is missing: stages are numbered from 1 with no gap (found 2, 3, 5, 6)",
+        "lessons/stages/stage-01.yaml: is not read: stages are stage-N.yaml (N = 1, 2, 3...), "
+        "the scenarios scenarios.yaml",
+    ]
+    assert [s.number for s in catalog().stages] == [2, 3, 5, 6]
+
+
+def test_a_broken_stage_file_hides_no_problem_of_another(lessons):
+    edit(lessons / "stages" / "stage-2.yaml", "goal: ", "goal: [unclosed\n  ")
+    text = edit(lessons / "stages" / "stage-5.yaml", "reaches_db: [", "reaches_db: [prod/nope, ")
+    found = stage_catalog.problems()
+    assert len(found) == 2 and found[0].startswith("lessons/stages/stage-2.yaml:")
+    assert found[1] == (f"lessons/stages/stage-5.yaml:{line_of(text, 'prod/nope')}: claims.guide.reaches_db[0]: "
+                        "'prod/nope' is no pod or outside host of scenario guide")
+
+
+def test_unknown_fields_of_scenarios_focus_externals_tables_and_claims_are_reported(lessons):
+    scenarios = edit(lessons / "stages" / "scenarios.yaml", "  cluster: split.yaml", "  cluster: split.yaml\n  clustr: x")
+    scenarios = edit(lessons / "stages" / "scenarios.yaml", "{pod: data/db, port: 3306,", "{pod: data/db, prot: 1, port: 3306,")
+    scenarios = edit(lessons / "stages" / "scenarios.yaml", "{ip: 203.0.113.50, label: a host on the internet}\n- slug",
+                     "{ip: 203.0.113.50, lable: a host on the internet}\n- slug")
+    stage = edit(lessons / "stages" / "stage-5.yaml", "      caption: Selector logic\n",
+                 "      caption: Selector logic\n      colour: red\n")
+    stage = edit(lessons / "stages" / "stage-5.yaml", "  split:\n", "  split:\n    reaches: []\n")
+    expected = "expected one of slug, title, summary, cluster, apply_namespace, focus, ports, externals"
+    assert stage_catalog.problems() == [
+        f'lessons/stages/scenarios.yaml:{line_of(scenarios, "lable")}: [0].externals[1].lable: unknown field "lable" '
+        "(expected one of ip, label)",
+        f'lessons/stages/scenarios.yaml:{line_of(scenarios, "clustr")}: [1].clustr: unknown field "clustr" ({expected})',
+        f'lessons/stages/scenarios.yaml:{line_of(scenarios, "prot: 1")}: [1].focus.prot: unknown field "prot" '
+        "(expected one of pod, port, protocol, label)",
+        f'lessons/stages/stage-5.yaml:{line_of(stage, "colour")}: body[{table_index(stage)}].table.colour: unknown '
+        'field "colour" (expected one of caption, header, rows)',
+        f'lessons/stages/stage-5.yaml:{line_of(stage, "reaches: []")}: claims.split.reaches: unknown field '
+        '"reaches" (expected one of reaches_db, db_reaches, probes)',
+    ]
+
+
+def table_index(text):
+    """The index in `body` of the stage's first table."""
+    body = text[text.index("body:"):text.index("table:")]
+    return body.count("\n  - ") - 1
+
+
+def test_a_scenario_slug_used_twice_is_reported_once_and_the_second_left_out(lessons):
+    path = lessons / "stages" / "scenarios.yaml"
+    text = path.read_text()
+    first = text[text.index("- slug: guide"):text.index("- slug: split")]
+    path.write_text(text + first)
+    assert stage_catalog.problems() == [
+        f"lessons/stages/scenarios.yaml:{len(text.splitlines()) + 1}: [2].slug: 'guide' is already used at "
+        f"lessons/stages/scenarios.yaml:{line_of(text, 'slug: guide')}"]
+    assert [s.slug for s in catalog().scenarios] == ["guide", "split"]
+
+
+def test_the_focus_protocol_is_tcp_unless_given(lessons):
+    edit(lessons / "stages" / "scenarios.yaml", "{pod: prod/db, port: 3306, protocol: TCP,", "{pod: prod/db, port: 3306,")
+    assert stage_catalog.problems() == []
+    assert catalog().scenario("guide").focus.protocol == "TCP"

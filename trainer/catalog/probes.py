@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from trainer.netpol.objects import PROTOCOLS
 
-from .fields import FieldReader, kind_name
+from .fields import FieldReader
 
 PROBE_FIELDS = ("from", "to", "port", "protocol", "allowed")
 
@@ -54,10 +54,8 @@ def read_probe(reader: FieldReader, raw, at: tuple, check_end: Callable[[str, tu
 
     Problems go to the reader; the Probe returned then holds None where a field was bad.
     """
-    if not isinstance(raw, dict):
-        reader.fail(at, f"must be a mapping ({', '.join(PROBE_FIELDS)}), not {kind_name(raw)}")
+    if not reader.mapping(raw, at, PROBE_FIELDS):
         return Probe(None, None, None, None, None)
-    reader.unknown_fields(raw, at, PROBE_FIELDS)
     src = reader.field(raw, at + ("from",), str)
     dst = reader.field(raw, at + ("to",), str)
     for name, field in ((src, "from"), (dst, "to")):

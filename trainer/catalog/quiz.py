@@ -1,136 +1,28 @@
-"""The quiz bank as the apps use it: topics, questions and templates, loaded once.
+"""The quiz bank as the apps use it: topics, questions and templates.
 
-The files, lessons/quiz/*.yaml, and their format are quiz_loading.py's, which
-reads and validates them into the frozen objects here; quiz_variants.py makes
-what one attempt shows of a question, and quiz_keys.py holds the authored keys
-against the engine.
+lessons/quiz/*.yaml hold them (the format is quiz_loading.py's), content.py keeps
+them; quiz_variants.py makes what one attempt shows of a question, and
+quiz_keys.py holds the authored keys against the engine.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-from types import MappingProxyType
+from .content import content
+from .quiz_keys import engine_problems
+from .quiz_loading import CHOICE_FIELDS, QUESTION_FIELDS, TEMPLATE_FIELDS
+from .quiz_objects import KINDS, Bank, ChoiceSpec, QuestionSpec, Topic, expand, placeholders
 
-KINDS = {
-    "concept": "Concept",
-    "reading": "Reading a policy",
-    "prediction": "Predicting reachability",
-    "least-permissive": "Least permissive policy",
-    "mistake": "Spot the mistake",
-}
+__all__ = ["CHOICE_FIELDS", "KINDS", "QUESTION_FIELDS", "TEMPLATE_FIELDS", "Bank", "ChoiceSpec",
+           "QuestionSpec", "Topic", "bank", "expand", "placeholders", "problems"]
 
 
-@dataclass(frozen=True)
-class Topic:
-    slug: str
-    title: str
-    rule: str
-
-
-@dataclass(frozen=True)
-class ChoiceSpec:
-    """A choice as authored; in a template its texts still hold $placeholders."""
-
-    text: str = ""
-    probe: str = ""
-    expect_allowed: bool = True
-    yaml: str = ""
-    correct: bool | None = None  # None in templates: the engine decides
-
-
-@dataclass(frozen=True)
-class QuestionSpec:
-    """A bank question, or a template when it has params."""
-
-    slug: str
-    kind: str
-    topic: str
-    stage: int
-    prompt: str
-    explanation: str
-    choices: tuple[ChoiceSpec, ...]
-    multiple: bool = False
-    shuffle: bool = True
-    yaml: str = ""
-    cluster: str = ""  # a name in clusters.yaml
-    manifests: str = ""
-    policies: str = ""
-    externals: tuple[str, ...] = ()
-    requires: tuple[str, ...] = ()
-    params: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    pick: int | None = None
-    source: str = ""
-    line: int | None = None
-
-    @property
-    def is_template(self) -> bool:
-        return bool(self.params)
-
-    @property
-    def has_cluster(self) -> bool:
-        return bool(self.cluster or self.manifests)
-
-    @property
-    def where(self) -> str:
-        return f"{self.source}:{self.line}" if self.line else self.source
-
-
-@dataclass(frozen=True, eq=False)  # compared by identity, so it can key caches
-class Bank:
-    topics: Mapping[str, Topic]
-    clusters: Mapping[str, str]
-    questions: Mapping[str, QuestionSpec]  # bank questions and templates, by slug
-    problems: tuple[str, ...]
-
-    def __post_init__(self):
-        for name in ("topics", "clusters", "questions"):  # frozen all the way down
-            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
-
-    def get(self, slug: str) -> QuestionSpec | None:
-        return self.questions.get(slug)
-
-
-# --- template params ---------------------------------------------------------------
-
-
-def placeholders(params) -> dict[str, tuple[str, ...]]:
-    """Every placeholder name a template's params provide, with its possible values."""
-    found = {}
-    for name, values in params:
-        if isinstance(values[0], tuple):
-            for key, _ in values[0]:
-                found[f"{name}_{key}"] = tuple(dict(v)[key] for v in values)
-        else:
-            found[name] = values
-    return found
-
-
-def expand(name: str, value) -> dict[str, str]:
-    """One param's chosen value as placeholder values."""
-    if isinstance(value, tuple):
-        return {f"{name}_{key}": v for key, v in value}
-    return {name: value}
-
-
-# --- once per process --------------------------------------------------------------
-
-
-@cache
 def bank() -> Bank:
-    from django.conf import settings
-
-    from .quiz_loading import load_bank  # which builds this module's objects
-
-    return load_bank(Path(settings.LESSONS_DIR) / "quiz")
+    """Every question and template that loads; a broken one is left out, and problems() says why."""
+    return content().bank
 
 
 def problems() -> list[str]:
-    """For `manage.py check`: every broken file, question and template, and every key
-    the engine disagrees with."""
-    from .quiz_keys import engine_problems
-
-    current = bank()
-    return list(current.problems) + engine_problems(current)
+    """For `manage.py check`: every problem of every quiz file, then every key the engine disagrees
+    with and every template that fails to vary."""
+    current = content()
+    return list(current.problems["quiz"]) + engine_problems(current.bank)

@@ -1,4 +1,4 @@
-"""The quiz bank's files, lessons/quiz/*.yaml, read and checked into quiz.py's objects.
+"""The quiz bank's files, lessons/quiz/*.yaml, read and checked into quiz_objects' Bank.
 
     topics.yaml     topics: {slug: {title: ..., rule: ...}}   the breakdown on results
     clusters.yaml   clusters: {name: manifests}                shared by prediction questions
@@ -9,7 +9,7 @@ A question (every field but the optional ones is required):
     slug: default-allow            unique across the bank
     kind: concept                  concept | reading | prediction | least-permissive | mistake
     topic: default-allow           a key of topics.yaml
-    stage: 1                       the study guide's stage, 1-6
+    stage: 1                       the number of a walkthrough stage
     prompt: text                   `code` in backticks; blank lines split paragraphs
     yaml: |                        optional YAML shown, never evaluated (may be wrong on purpose)
     cluster: guide                 optional: a cluster of clusters.yaml ...
@@ -31,303 +31,332 @@ A template is a question with `params` ({name: [values]}), `$name` placeholders
 in its texts, YAML and probes, optionally `pick: N` (show N of its choices),
 and no `correct`: each variant's key is the engine's verdict on its probes
 (see quiz_variants.py).
+
+Every problem of every file is reported, and a broken question is left out. A
+bank question's YAML is loaded here, its problems at their lines, and its probes
+must name ends its cluster has; whether its key is right is quiz_keys.py's. A
+question whose topic or shared cluster is declared but broken is left out
+without another message: the problem is reported once, where it is.
 """
 
 from __future__ import annotations
 
 import re
 import string
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import stages
-from .fields import FieldReader, kind_name
+from trainer.limits import limits
+from trainer.netpol.build import load_cluster
+from trainer.netpol.evaluation import Analyzer
+from trainer.netpol.problems import InputError
+
+from .fields import FieldReader, shown_name
 from .probes import Probe
-from .quiz import KINDS, Bank, ChoiceSpec, QuestionSpec, Topic, placeholders
+from .quiz_objects import KINDS, Bank, ChoiceSpec, QuestionSpec, Topic, placeholders, sources_of
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 PARAM = re.compile(r"[a-z_][a-z0-9_]*")
-QUESTION_FIELDS = {"slug", "kind", "topic", "stage", "prompt", "yaml", "cluster", "manifests",
-                   "policies", "externals", "requires", "multiple", "shuffle", "choices",
-                   "explanation"}
-TEMPLATE_FIELDS = QUESTION_FIELDS | {"params", "pick"}
-CHOICE_FIELDS = {"text", "probe", "expect", "yaml", "correct"}
+TOPICS_FILE, CLUSTERS_FILE = "topics.yaml", "clusters.yaml"
+QUESTION_FIELDS = ("slug", "kind", "topic", "stage", "prompt", "yaml", "cluster", "manifests", "policies",
+                   "externals", "requires", "multiple", "shuffle", "choices", "explanation")
+TEMPLATE_FIELDS = QUESTION_FIELDS + ("params", "pick")
+CHOICE_FIELDS = ("text", "probe", "expect", "yaml", "correct")
+TOPIC_FIELDS = ("title", "rule")
+FILE_FIELDS = ("questions", "templates")
 TEXT_FIELDS = ("prompt", "yaml", "manifests", "policies", "explanation")
 
 
-def _read(path: Path, root: Path) -> tuple[FieldReader, dict | None]:
-    base = root.parent.parent  # so files are named lessons/quiz/<file>
-    name = str(path.relative_to(base)) if base in path.parents else str(path)
-    reader, data = FieldReader.read(path, name)
-    if data is not None and not isinstance(data, dict):
-        reader.fail((), f"must be a mapping, not {kind_name(data)}")
-        data = None
-    return reader, data
+@dataclass
+class _Shared:
+    """What every question file is checked against, from topics.yaml, clusters.yaml and the stages."""
+
+    stage_numbers: tuple[int, ...]
+    topics: dict[str, Topic] = field(default_factory=dict)  # those that loaded
+    topic_names: set | None = None  # those declared; None when topics.yaml cannot be read
+    clusters: dict[str, str] = field(default_factory=dict)  # those that loaded, as text
+    cluster_names: set | None = None
+    first_use: dict[str, str] = field(default_factory=dict)  # slug -> where it was first used
+
+    def usable(self, spec: QuestionSpec) -> bool:
+        """Whether what the question depends on loaded (if not, that is reported where it is)."""
+        return spec.topic in self.topics and (not spec.cluster or spec.cluster in self.clusters)
 
 
-def load_bank(directory: Path) -> Bank:
-    """Read and validate every file; a broken question is reported and left out."""
-    directory = Path(directory)
-    problems: list[str] = []
-    topics: dict[str, Topic] = {}
-    clusters: dict[str, str] = {}
-    questions: dict[str, QuestionSpec] = {}
+def load_bank(root: Path, stage_numbers=()) -> tuple[Bank, tuple[str, ...]]:
+    """The bank of every question and template that loads, and a message for every problem found."""
+    directory = root / "quiz"
     if not directory.is_dir():
-        return Bank({}, {}, {}, (f"{directory}: the quiz bank directory is missing",))
-    reader, data = _read(directory / "topics.yaml", directory)
-    if data is not None:
-        topics = _topics(data, reader)
-    problems += reader.problems
-    if (directory / "clusters.yaml").exists():
-        reader, data = _read(directory / "clusters.yaml", directory)
-        if data is not None:
-            clusters = _clusters(data, reader)
-        problems += reader.problems
+        return Bank({}, {}, {}), (f"{shown_name(directory, root)}: is missing (no such directory)",)
+    problems: list[str] = []
+    shared = _Shared(tuple(stage_numbers))
+    _topics(directory / TOPICS_FILE, root, shared, problems)
+    if (directory / CLUSTERS_FILE).exists():
+        _clusters(directory / CLUSTERS_FILE, root, shared, problems)
+    else:
+        shared.cluster_names = set()
+    questions: dict[str, QuestionSpec] = {}
     for path in sorted(directory.glob("*.yaml")):
-        if path.name in ("topics.yaml", "clusters.yaml"):
+        if path.name in (TOPICS_FILE, CLUSTERS_FILE):
             continue
-        reader, data = _read(path, directory)
-        if data is not None:
-            _questions(data, reader, topics, clusters, questions)
+        reader, data = FieldReader.read(path, shown_name(path, root))
+        if data is not None and reader.mapping(data, (), FILE_FIELDS):
+            _questions(data, reader, shared, questions)
         problems += reader.problems
-    return Bank(topics, clusters, questions, tuple(problems))
+    return Bank(shared.topics, shared.clusters, questions), tuple(problems)
 
 
-def _questions(data: dict, reader: FieldReader, topics, clusters, questions: dict) -> None:
-    """A file's questions and templates, added to `questions` by slug."""
-    reader.unknown_fields(data, (), ("questions", "templates"))
-    for key, template in (("questions", False), ("templates", True)):
-        items = data.get(key)
-        if items is None:
-            continue
-        if not isinstance(items, list):
-            reader.fail((key,), "must be a list")
-            continue
-        for i, raw in enumerate(items):
-            spec = _question(raw, (key, i), template, reader, topics, clusters)
-            if spec is None:
-                continue
-            if spec.slug in questions:
-                reader.fail((key, i, "slug"), f"slug {spec.slug} is already used at {questions[spec.slug].where}")
-                continue
-            questions[spec.slug] = spec
-
-
-def _topics(data, reader: FieldReader) -> dict[str, Topic]:
-    found = {}
-    raw = data.get("topics")
-    if not isinstance(raw, dict) or not raw:
+def _topics(path: Path, root: Path, shared: _Shared, problems: list[str]) -> None:
+    reader, data = FieldReader.read(path, shown_name(path, root))
+    raw = reader.field(data, ("topics",), dict) if data is not None and reader.mapping(data, (), ("topics",)) else None
+    if raw == {}:
         reader.fail(("topics",), "must be a mapping of topic slug to title and rule")
-        return found
-    for slug, value in raw.items():
-        path = ("topics", slug)
+    if raw is not None:
+        shared.topic_names = set(raw)
+    for slug, value in (raw or {}).items():
+        at = ("topics", slug)
         if not SLUG.fullmatch(str(slug)):
-            reader.fail(path, "a topic slug is lower-case words joined by '-'")
+            reader.fail(at, "a topic slug is lower-case words joined by '-'")
+        elif reader.mapping(value, at, TOPIC_FIELDS):
+            title, rule = reader.field(value, at + ("title",), str), reader.field(value, at + ("rule",), str)
+            if title is not None and rule is not None:
+                shared.topics[slug] = Topic(slug, title.strip(), rule.strip())
+    problems += reader.problems
+
+
+def _clusters(path: Path, root: Path, shared: _Shared, problems: list[str]) -> None:
+    """Each named cluster, loaded by the engine: a broken one is reported here, once."""
+    reader, data = FieldReader.read(path, shown_name(path, root))
+    raw = reader.field(data, ("clusters",), dict) if data is not None and reader.mapping(data, (), ("clusters",)) else None
+    if raw is not None:
+        shared.cluster_names = {str(name) for name in raw}
+    for name, _ in (raw or {}).items():
+        text = reader.field(raw, ("clusters", name), str)
+        if text is None:
             continue
-        if not isinstance(value, dict) or not _text(value.get("title")) or not _text(value.get("rule")):
-            reader.fail(path, "needs a title and a rule, both text")
+        try:
+            load_cluster([(text, f"{CLUSTERS_FILE}#{name}")], limits().content)
+        except InputError as exc:
+            reader.fail_embedded(("clusters", name), exc)
             continue
-        found[slug] = Topic(slug, value["title"].strip(), value["rule"].strip())
-    return found
+        shared.clusters[str(name)] = text
+    problems += reader.problems
 
 
-def _clusters(data, reader: FieldReader) -> dict[str, str]:
-    raw = data.get("clusters")
-    if not isinstance(raw, dict):
-        reader.fail(("clusters",), "must be a mapping of name to manifests")
-        return {}
-    found = {}
-    for name, text in raw.items():
-        if not _text(text):
-            reader.fail(("clusters", name), "must be manifests as text")
-            continue
-        found[str(name)] = text
-    return found
+def _questions(data: dict, reader: FieldReader, shared: _Shared, questions: dict) -> None:
+    """A file's questions and templates, added to `questions` by slug."""
+    if data.get("questions") is None and data.get("templates") is None:
+        reader.fail((), "holds no questions and no templates")
+    for key, template in (("questions", False), ("templates", True)):
+        for i, raw in enumerate(reader.field(data, (key,), list, required=False) or ()):
+            at = (key, i)
+            spec = _question(raw, at, template, reader, shared)
+            slug = raw.get("slug") if isinstance(raw, dict) else None
+            if isinstance(slug, str) and slug in shared.first_use:
+                reader.duplicate(at + ("slug",), slug, shared.first_use[slug])
+                continue
+            if isinstance(slug, str):
+                shared.first_use[slug] = f"{reader.name}:{reader.line(at + ('slug',))}"
+            if spec is not None and shared.usable(spec):
+                questions[spec.slug] = spec
 
 
-def _text(value) -> bool:
-    return isinstance(value, str) and bool(value.strip())
-
-
-def _question(raw, path, template, reader: FieldReader, topics, clusters):
-    before = len(reader.problems)
-    if not isinstance(raw, dict):
-        reader.fail(path, "must be a mapping")
+def _question(raw, at: tuple, template: bool, r: FieldReader, shared: _Shared) -> QuestionSpec | None:
+    before = len(r.problems)
+    if not r.mapping(raw, at, TEMPLATE_FIELDS if template else QUESTION_FIELDS):
         return None
-    slug = raw.get("slug")
-    who = f"question {slug}" if isinstance(slug, str) else ""
 
-    def bad(field, message):
-        reader.fail(path + field, message, who=who)
+    def text(key, required=True):
+        return r.field(raw, at + (key,), str, required)
 
-    def unknown(data, field, known):
-        reader.unknown_fields(data, path + field, sorted(known), who=who)
+    slug = text("slug")
+    if slug is not None and not SLUG.fullmatch(slug):
+        r.fail(at + ("slug",), "must be lower-case words joined by '-'")
+    kind = text("kind")
+    if kind is not None and kind not in KINDS:
+        r.fail(at + ("kind",), f"must be one of {', '.join(KINDS)}")
+        kind = None
+    topic = text("topic")
+    if topic is not None and shared.topic_names is not None and topic not in shared.topic_names:
+        r.fail(at + ("topic",), f"must be a topic of {TOPICS_FILE}, not {topic!r}")
+    stage = r.field(raw, at + ("stage",), int)
+    numbers = shared.stage_numbers
+    if stage is not None and numbers and stage not in numbers:
+        r.fail(at + ("stage",), f"must be the number of a stage ({min(numbers)} to {max(numbers)})")
+    prompt, explanation = text("prompt"), text("explanation")
+    yaml, manifests, policies = text("yaml", False), text("manifests", False), text("policies", False)
+    multiple = r.field(raw, at + ("multiple",), bool, required=False)
+    shuffle = r.field(raw, at + ("shuffle",), bool, required=False)
+    cluster = text("cluster", False)
+    if cluster is not None and shared.cluster_names is not None and cluster not in shared.cluster_names:
+        r.fail(at + ("cluster",), f"no cluster {cluster!r} in {CLUSTERS_FILE}")
+    has_cluster = not (r.missing(raw, at + ("cluster",)) and r.missing(raw, at + ("manifests",)))
+    if raw.get("yaml") is not None and raw.get("policies") is not None:
+        r.fail(at + ("yaml",), "give yaml (shown only) or policies (shown and applied), not both")
+    externals = r.strings(raw, at + ("externals",), required=False)
+    requires = r.strings(raw, at + ("requires",), required=False)
 
-    unknown(raw, (), TEMPLATE_FIELDS if template else QUESTION_FIELDS)
-    if not isinstance(slug, str) or not SLUG.fullmatch(slug):
-        bad(("slug",), "is required: lower-case words joined by '-'")
-    if raw.get("kind") not in KINDS:
-        bad(("kind",), f"must be one of {', '.join(KINDS)}")
-    if raw.get("topic") not in topics:
-        bad(("topic",), f"must be a topic of topics.yaml, not {raw.get('topic')!r}")
-    stage = raw.get("stage")
-    numbers = [s.number for s in stages.catalog().stages]
-    if isinstance(stage, bool) or not isinstance(stage, int) or stage not in numbers:
-        bad(("stage",), f"must be a stage of the guide, {min(numbers)} to {max(numbers)}")
-    for key in ("prompt", "explanation"):
-        if not _text(raw.get(key)):
-            bad((key,), "is required text")
-    for key in ("yaml", "manifests", "policies"):
-        if key in raw and not _text(raw[key]):
-            bad((key,), "must be YAML as text")
-    for key in ("multiple", "shuffle"):
-        if key in raw and not isinstance(raw[key], bool):
-            bad((key,), "must be true or false")
-    if "cluster" in raw and raw["cluster"] not in clusters:
-        bad(("cluster",), f"no cluster {raw['cluster']!r} in clusters.yaml")
-    if raw.get("yaml") and raw.get("policies"):
-        bad(("yaml",), "give yaml (shown only) or policies (shown and applied), not both")
-    if raw.get("policies") and not (raw.get("cluster") or raw.get("manifests")):
-        bad(("policies",), "policies are applied to a cluster: give cluster or manifests")
-    externals = _string_list(raw, "externals", bad)
-    requires = _string_list(raw, "requires", bad)
-    if requires and not (raw.get("cluster") or raw.get("manifests")):
-        bad(("requires",), "requires needs a cluster to check the choices against")
-
-    params = ()
+    params = pick = None
     if template:
-        params = _params(raw.get("params"), bad)
-        pick = raw.get("pick")
-        if pick is not None and (isinstance(pick, bool) or not isinstance(pick, int) or pick < 2):
-            bad(("pick",), "must be a whole number of choices, at least 2")
-    choices = _choices(raw.get("choices"), template, raw, bad, unknown)
-    if template and choices and raw.get("pick") and isinstance(raw["pick"], int) \
-            and raw["pick"] > len(choices):
-        bad(("pick",), f"picks {raw['pick']} of only {len(choices)} choices")
-    if template and isinstance(slug, str):
-        _check_placeholders(raw, params, bad)
-    if not template:
-        for i, text in enumerate(requires):
-            try:
-                Probe.parse(text)
-            except ValueError as exc:
-                bad(("requires", i), str(exc))
-    if len(reader.problems) > before:
+        params = _params(raw, at, r)
+        pick = r.field(raw, at + ("pick",), int, required=False)
+        if pick is not None and pick < 2:
+            r.fail(at + ("pick",), "must be a whole number of choices, at least 2")
+    # How many choices may be right is known when `multiple` is, or is genuinely left out.
+    multiple_known = multiple is not None or r.missing(raw, at + ("multiple",))
+    choices = _choices(raw, at, template, kind, multiple_known, r)
+    needing = [name for name, needs in (("policies", raw.get("policies") is not None), ("requires", bool(requires)),
+                                        ("probes", any(c.probe for c in choices or ()))) if needs]
+    if needing and not has_cluster:  # one message, whatever needs it
+        listed = " and ".join(filter(None, (", ".join(needing[:-1]), needing[-1])))
+        r.fail(at + ("cluster",), f"is missing: {listed} are checked on a cluster (give cluster or manifests)")
+    if pick is not None and choices is not None and pick > len(choices):
+        r.fail(at + ("pick",), f"picks {pick} of only {len(choices)} choices")
+    if params is not None:
+        _check_placeholders(raw, at, params, r)
+    for i, probe in enumerate(() if template else requires or ()):
+        try:
+            Probe.parse(probe)
+        except ValueError as exc:
+            r.fail(at + ("requires", i), str(exc))
+    if len(r.problems) > before:
         return None
-    return QuestionSpec(
-        slug=slug, kind=raw["kind"], topic=raw["topic"], stage=stage,
-        prompt=raw["prompt"].strip(), explanation=raw["explanation"].strip(),
-        choices=choices, multiple=raw.get("multiple", False), shuffle=raw.get("shuffle", True),
-        yaml=raw.get("yaml", ""), cluster=raw.get("cluster", ""),
-        manifests=raw.get("manifests", ""), policies=raw.get("policies", ""),
-        externals=externals, requires=requires, params=params, pick=raw.get("pick"),
-        source=reader.name, line=reader.line(path),
+    spec = QuestionSpec(
+        slug=slug, kind=kind, topic=topic, stage=stage, prompt=prompt.strip(), explanation=explanation.strip(),
+        choices=choices, multiple=bool(multiple), shuffle=shuffle is not False, yaml=yaml or "",
+        cluster=cluster or "", manifests=manifests or "", policies=policies or "",
+        externals=tuple(e.strip() for e in externals), requires=tuple(q.strip() for q in requires),
+        params=params or (), pick=pick, origin=r.origin(at),
     )
+    if not template and spec.has_cluster and shared.usable(spec):
+        _check_in_cluster(spec, at, r, shared)
+    return None if len(r.problems) > before else spec
 
 
-def _string_list(raw, key, bad) -> tuple[str, ...]:
-    value = raw.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        bad((key,), "must be a list of text")
-        return ()
-    return tuple(v.strip() for v in value)
-
-
-def _params(raw, bad) -> tuple:
-    """{name: [values]}; a value may be a mapping, whose keys k give placeholders $name_k."""
-    if not isinstance(raw, dict) or not raw:
-        bad(("params",), "a template needs params: {name: [values, ...]}")
-        return ()
-    params = []
-    for name, values in raw.items():
+def _params(raw, at: tuple, r: FieldReader) -> tuple | None:
+    """{name: [values]}; a value may be a mapping, whose keys k give placeholders $name_k. None when broken."""
+    given = r.field(raw, at + ("params",), dict)
+    if given == {}:
+        r.fail(at + ("params",), "a template needs params: {name: [values, ...]}")
+    if not given:
+        return None
+    params, before = [], len(r.problems)
+    for name, values in given.items():
+        where = at + ("params", str(name))
         if not isinstance(name, str) or not PARAM.fullmatch(name):
-            bad(("params", str(name)), "a param name is lower-case letters, digits and _")
-            continue
-        if not isinstance(values, list) or len(values) < 2:
-            bad(("params", name), "needs a list of at least two values")
-            continue
-        if all(_scalar(v) for v in values):
+            r.fail(where, "a param name is lower-case letters, digits and _")
+        elif not isinstance(values, list) or len(values) < 2:
+            r.fail(where, "needs a list of at least two values")
+        elif all(_scalar(v) for v in values):
             params.append((name, tuple(str(v) for v in values)))
         elif all(isinstance(v, dict) and v and all(_scalar(x) for x in v.values()) for v in values):
             keys = set(values[0])
             if any(set(v) != keys for v in values) or not all(PARAM.fullmatch(str(k)) for k in keys):
-                bad(("params", name), "its mappings need the same keys, each a lower-case name")
+                r.fail(where, "its mappings need the same keys, each a lower-case name")
                 continue
-            params.append((name, tuple(tuple(sorted((k, str(x)) for k, x in v.items()))
-                                       for v in values)))
+            params.append((name, tuple(tuple(sorted((k, str(x)) for k, x in v.items())) for v in values)))
         else:
-            bad(("params", name), "values must all be text or numbers, or all mappings of them")
-    return tuple(params)
+            r.fail(where, "values must all be text or numbers, or all mappings of them")
+    return tuple(params) if len(r.problems) == before else None
 
 
 def _scalar(value) -> bool:
     return isinstance(value, (str, int)) and not isinstance(value, bool)
 
 
-def _choices(raw, template, question, bad, unknown) -> tuple[ChoiceSpec, ...]:
-    if not isinstance(raw, list) or len(raw) < 2:
-        bad(("choices",), "needs a list of at least two choices")
-        return ()
+def _choices(raw, at: tuple, template: bool, kind: str | None, multiple_known: bool,
+             r: FieldReader) -> tuple[ChoiceSpec, ...] | None:
+    listed = r.field(raw, at + ("choices",), list)
+    if listed is None:
+        return None
+    if len(listed) < 2:
+        r.fail(at + ("choices",), "needs a list of at least two choices")
+        return None
+    before = len(r.problems)
     choices = []
-    for i, c in enumerate(raw):
-        if not isinstance(c, dict):
-            bad(("choices", i), "must be a mapping")
+    for i, c in enumerate(listed):
+        ca = at + ("choices", i)
+        if not r.mapping(c, ca, CHOICE_FIELDS):
             continue
-        unknown(c, ("choices", i), CHOICE_FIELDS)
-        if not any(_text(c.get(k)) for k in ("text", "probe", "yaml")):
-            bad(("choices", i), "needs text, probe or yaml")
-        for key in ("text", "probe", "yaml"):
-            if key in c and not _text(c[key]):
-                bad(("choices", i, key), "must be text")
-        expect = c.get("expect", "allowed")
-        if expect not in ("allowed", "denied"):
-            bad(("choices", i, "expect"), "must be allowed or denied")
-        if "expect" in c and "probe" not in c:
-            bad(("choices", i, "expect"), "expect needs a probe")
-        if template:
-            if "correct" in c:
-                bad(("choices", i, "correct"),
-                    "a template's key comes from the engine: give a probe, not correct")
-            elif "probe" not in c:
-                bad(("choices", i, "probe"), "every choice of a template needs a probe")
-        elif not isinstance(c.get("correct"), bool):
-            bad(("choices", i, "correct"), "must be true or false")
-        if not template and "probe" in c and _text(c.get("probe")):
+        text, probe, yaml = (r.field(c, ca + (k,), str, required=False) for k in ("text", "probe", "yaml"))
+        expect = r.field(c, ca + ("expect",), str, required=False)
+        if expect is not None and expect not in ("allowed", "denied"):
+            r.fail(ca + ("expect",), "must be allowed or denied")
+        no_probe = r.missing(c, ca + ("probe",))
+        if template and "correct" in c:  # (the first that applies: one mistake, one message)
+            r.fail(ca + ("correct",), "a template's key comes from the engine: give a probe, not correct")
+        elif template and no_probe:
+            r.fail(ca + ("probe",), "every choice of a template needs a probe")
+        elif kind == "prediction" and no_probe:
+            r.fail(ca + ("probe",), "a prediction choice needs a probe for the engine to check")
+        elif no_probe and all(r.missing(c, ca + (k,)) for k in ("text", "yaml")):
+            r.fail(ca, "needs text, probe or yaml")
+        elif no_probe and c.get("expect") is not None:
+            r.fail(ca + ("expect",), "expect needs a probe")
+        correct = None if template else r.field(c, ca + ("correct",), bool)
+        if not template and probe is not None:
             try:
-                Probe.parse(c["probe"])
+                Probe.parse(probe)
             except ValueError as exc:
-                bad(("choices", i, "probe"), str(exc))
-        if question.get("kind") == "prediction" and "probe" not in c:
-            bad(("choices", i, "probe"), "a prediction choice needs a probe for the engine to check")
-        choices.append(ChoiceSpec(
-            text=(c.get("text") or "").strip() if isinstance(c.get("text"), str) else "",
-            probe=c.get("probe", "") if isinstance(c.get("probe"), str) else "",
-            expect_allowed=expect != "denied",
-            yaml=c.get("yaml", "") if isinstance(c.get("yaml"), str) else "",
-            correct=c.get("correct") if isinstance(c.get("correct"), bool) else None,
-        ))
-    if not template and len(choices) == len(raw):
+                r.fail(ca + ("probe",), str(exc))
+        choices.append(ChoiceSpec(text=(text or "").strip(), probe=probe or "", expect_allowed=expect != "denied",
+                                  yaml=yaml or "", correct=correct))
+    if len(r.problems) > before:
+        return None
+    if not template:
         right = sum(1 for c in choices if c.correct)
         if right == 0:
-            bad(("choices",), "no choice is correct")
-        elif right > 1 and not question.get("multiple"):
-            bad(("choices",), f"{right} choices are correct: set multiple: true, or keep one")
-    if any(c.probe for c in choices) and not (question.get("cluster") or question.get("manifests")):
-        bad(("choices",), "probes need a cluster (cluster or manifests) to be checked against")
+            r.fail(at + ("choices",), "no choice is correct")
+        elif right > 1 and multiple_known and not raw.get("multiple"):
+            r.fail(at + ("choices",), f"{right} choices are correct: set multiple: true, or keep one")
     return tuple(choices)
 
 
-def _check_placeholders(raw, params, bad):
+def _check_placeholders(raw, at: tuple, params, r: FieldReader) -> None:
     names = set(placeholders(params))
     texts = [((key,), raw.get(key)) for key in TEXT_FIELDS]
     texts += [(("choices", i, key), c.get(key)) for i, c in enumerate(raw.get("choices") or [])
               if isinstance(c, dict) for key in ("text", "probe", "yaml")]
-    for field, text in texts:
+    for field_at, text in texts:
         if not isinstance(text, str):
             continue
         template = string.Template(text)
         if not template.is_valid():
-            bad(field, "has a '$' that is not a placeholder (write $$ for a dollar sign)")
+            r.fail(at + field_at, "has a '$' that is not a placeholder (write $$ for a dollar sign)")
             continue
         for name in template.get_identifiers():
             if name not in names:
-                bad(field, f"uses ${name}, which is not among the params")
+                r.fail(at + field_at, f"uses ${name}, which is not among the params")
+
+
+def _check_in_cluster(spec: QuestionSpec, at: tuple, r: FieldReader, shared: _Shared) -> None:
+    """A bank question's YAML loads, each problem at its line, and its probes name ends its cluster has."""
+    fields = {f"{spec.slug}:manifests": ("manifests",), f"{spec.slug}:policies": ("policies",)}
+    try:
+        cluster = load_cluster(sources_of(spec, shared.clusters), limits().content)
+    except InputError as exc:
+        for problem in exc.problems:
+            where = fields.get(problem.source)
+            if where is not None:
+                r.fail_embedded(at + where, [problem])
+            else:  # between sources (a shared cluster's object declared again, ...)
+                r.fail(at + (("cluster",) if spec.cluster else ("manifests",)), str(problem))
+        return
+    analyzer = Analyzer(cluster)
+    ends = [(("choices", i, "probe"), c.probe) for i, c in enumerate(spec.choices) if c.probe]
+    ends += [(("requires", i), text) for i, text in enumerate(spec.requires)]
+    for where, text in ends:
+        probe = Probe.parse(text)
+        for end in (probe.src, probe.dst):
+            try:
+                analyzer.endpoint(end)
+            except KeyError as exc:
+                r.fail(at + where, exc.args[0])
+    for i, c in enumerate(spec.choices if spec.requires else ()):
+        if not c.yaml:
+            r.fail(at + ("choices", i, "yaml"), "a least-permissive choice is a policy to apply")
+            continue
+        try:
+            load_cluster(sources_of(spec, shared.clusters, extra=c.yaml), limits().content)
+        except InputError as exc:
+            r.fail_embedded(at + ("choices", i, "yaml"), exc)

@@ -21,8 +21,9 @@ from trainer.netpol.evaluation import Analyzer
 from trainer.netpol.objects import NAMESPACE_NAME_LABEL, Cluster, Pod
 from trainer.netpol.problems import InputError
 
+from .content import content
 from .probes import Probe
-from .quiz import Bank, ChoiceSpec, QuestionSpec, bank, expand
+from .quiz_objects import Bank, ChoiceSpec, QuestionSpec, expand, sources_of
 
 LETTERS = "ABCDEFGHIJKL"
 MAX_TRIES = 50  # templates retry params until a variant has a proper key
@@ -116,13 +117,12 @@ class Instance:
 
 
 def instance(slug: str, seed: int) -> Instance:
-    """The question `slug` as seed shows it. KeyError when the bank has no such question."""
-    return _instance(slug, int(seed))
+    """The question `slug` of the current bank as seed shows it. KeyError when it has no such question."""
+    return _instance(content().bank, slug, int(seed))
 
 
 @lru_cache(maxsize=4096)
-def _instance(slug: str, seed: int) -> Instance:
-    current = bank()
+def _instance(current: Bank, slug: str, seed: int) -> Instance:
     spec = current.get(slug)
     if spec is None:
         raise KeyError(f"no quiz question {slug!r}")
@@ -148,7 +148,7 @@ def build_instance(spec: QuestionSpec, seed: int, current: Bank) -> Instance:
         yaml=concrete.yaml, policies=concrete.policies,
         cluster=_view(cluster, concrete.externals) if cluster is not None else None,
         choices=tuple(shown), key=frozenset(letters[i] for i in key),
-        sources=tuple(sources_of(concrete, current)) if spec.has_cluster else (),
+        sources=tuple(sources_of(concrete, current.clusters)) if spec.has_cluster else (),
     )
 
 
@@ -202,20 +202,10 @@ def substitute(spec: QuestionSpec, values: dict[str, str]) -> QuestionSpec:
         requires=tuple(sub(r) for r in spec.requires))
 
 
-def sources_of(spec: QuestionSpec, current: Bank, extra: str = "") -> list[tuple[str, str]]:
-    sources = []
-    if spec.cluster:
-        sources.append((current.clusters[spec.cluster], f"clusters.yaml#{spec.cluster}"))
-    for text, name in ((spec.manifests, "manifests"), (spec.policies, "policies"), (extra, "choice")):
-        if text:
-            sources.append((text, f"{spec.slug}:{name}"))
-    return sources
-
-
 def load(spec: QuestionSpec, current: Bank, extra: str = "") -> Cluster:
     """The question's cluster with its policies (and `extra` YAML) applied."""
     try:
-        return load_cluster(sources_of(spec, current, extra), limits().content)
+        return load_cluster(sources_of(spec, current.clusters, extra), limits().content)
     except InputError as exc:
         raise VariantError(f"{spec.slug}: the cluster does not load: {exc}") from None
 
