@@ -6,7 +6,8 @@ from trainer.lab import answer_notes
 
 def test_a_deny_all_answer_says_it_has_no_rule_and_denies():
     [selects, rule] = answer_notes.notes(get_exercise("deny-db-ingress"))
-    assert selects == "shop/db-policy selects the pods role=db in namespace shop and isolates them for ingress."
+    assert selects == ("shop/db-policy selects the pods role=db in namespace shop and isolates them "
+                       "for ingress.")
     assert rule.startswith("It has no ingress rule, so it allows no ingress at all")
 
 

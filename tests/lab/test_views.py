@@ -189,7 +189,7 @@ def test_the_model_answer_is_hidden_until_giving_up(client, exercise):
     assert "Give up and show the model answer" in page(client)
     fragment = client.post(url("give_up", SLUG), **HTMX).content.decode()
     assert fragment.lstrip().startswith('<section id="solution"') and escape(exercise.solution) in fragment
-    assert "What it does" in fragment and "prod/db-policy selects the pods" in fragment  # notes, not bare YAML
+    assert "What it does" in fragment and "prod/db-policy selects the pods" in fragment  # notes, not YAML
     assert escape(exercise.solution) in page(client)
     assert "Answer shown" in page(client)
 

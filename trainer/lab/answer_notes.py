@@ -38,8 +38,8 @@ def _policy(policy: NetworkPolicy) -> list[str]:
             lines.append(f"It has no {word} rule, so it allows no {word} at all: policies only add, "
                          "so this one denies until another allows.")
         for i, rule in enumerate(rules, 1):
-            lines.append(f"{word.capitalize()} rule {i} allows {preposition} {_peers(rule, policy, everyone)} "
-                         f"on {_ports(rule)}.")
+            peers = _peers(rule, policy, everyone)
+            lines.append(f"{word.capitalize()} rule {i} allows {preposition} {peers} on {_ports(rule)}.")
     return lines
 
 
