@@ -28,7 +28,7 @@ def test_a_stage_exercise_shows_the_panel_from_the_start(client, exercise):
     assert exercise.stage == 3
     assert '<section id="result" class="panel"' in html and 'class="matrix"' in html
     assert f'hx-post="{url("evaluate")}"' in html
-    assert 'hx-trigger="input changed delay:500ms from:#yaml"' in html
+    assert 'hx-trigger="input changed delay:150ms from:#yaml"' in html
     assert "Hide reachability" in html
 
 

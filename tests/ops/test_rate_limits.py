@@ -30,8 +30,8 @@ def edit(client, address="198.51.100.7", **headers):
 
 
 def test_the_real_limits_leave_room_for_a_learner_typing_flat_out():
-    # The editor posts 500 ms after typing stops: at most 120 a minute.
-    assert REAL["evaluate"].per_learner >= 2 * 120
+    # The editor posts 150 ms after typing stops: at most 400 a minute.
+    assert REAL["evaluate"].per_learner >= 60 / 0.150
     assert REAL["answer"].per_learner >= 60
 
 

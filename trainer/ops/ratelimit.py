@@ -34,10 +34,10 @@ class Limit:
     doing: str  # for the message: "Too many {doing} ..."
 
 
-# The editor posts an edit 500 ms after typing stops: typing without a pause makes at most 120 a
+# The editor posts an edit 150 ms after typing stops: typing without a pause makes at most 400 a
 # minute. An address gets ten learners' worth, for a class behind one NAT address.
 LIMITS = {
-    "evaluate": Limit(240, 2400, 60, "evaluations"),
+    "evaluate": Limit(480, 4800, 60, "evaluations"),
     "grade": Limit(60, 600, 60, "gradings"),
     "terminal": Limit(120, 1200, 60, "terminal commands"),
     "answer": Limit(120, 1200, 60, "answers"),
