@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "trainer.lab",
     "trainer.quizzes",
     "trainer.classes",
+    "trainer.progress",
     "trainer.tools",
     "trainer.ops",
     "trainer.web",
