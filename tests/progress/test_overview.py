@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 def test_the_page_gathers_stage_marks_lab_passes_and_quizzes(client):
     stage = catalog().stage(2)
     client.get(reverse("walkthrough:stage", args=[2]))
-    client.post(reverse("walkthrough:evaluate", args=[2]), {"yaml": stage.yaml + "\n# mine\n", "scenario": ""},
-                **HTMX)
+    edit = {"yaml": stage.yaml + "\n# mine\n", "scenario": ""}
+    client.post(reverse("walkthrough:evaluate", args=[2]), edit, **HTMX)
     client.post(reverse("lab:grade", args=["deny-db-ingress"]),
                 {"answer": get_exercise("deny-db-ingress").solution}, **HTMX)
     client.post(reverse("quizzes:start"), {"mode": "practice", "preset": "practice-10"})
