@@ -1,0 +1,35 @@
+"""Every page fits a 390 px phone: nothing but the matrix, the editor and code blocks (each in its
+own scroll box) is wider than the screen."""
+
+from __future__ import annotations
+
+import pytest
+
+from trainer.catalog.exercises import all_exercises
+from trainer.catalog.stages import catalog
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDER = """(width) => Array.from(document.querySelectorAll('body *'))
+  .filter(e => e.getBoundingClientRect().right > width + 1)
+  .filter(e => !e.closest('.matrix-wrap, .board-wrap, .CodeMirror, pre, .visually-hidden'))
+  .slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + e.className)"""
+
+
+def pages():
+    return (["/", "/stages/", "/lab/", "/quizzes/", "/progress/", "/accounts/login/"]
+            + [f"/stages/{s.number}/" for s in catalog().stages]
+            + [f"/lab/{e.id}/" for e in all_exercises()])
+
+
+def test_no_page_is_wider_than_a_phone(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    too_wide = {}
+    for url in pages():
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            too_wide[url] = (width, page.evaluate(WIDER, 390))
+    context.close()
+    assert too_wide == {}
