@@ -35,6 +35,27 @@
       keys.hidden = false;
       cm.getInputField().setAttribute("aria-describedby", "editor-keys");
     }
+    // Enter keeps the previous line's indentation. A learner who then types their own spaces
+    // (copying from the guide) means those: the first space replaces what the editor put there,
+    // instead of adding to it and doubling the indentation.
+    var autoIndented = null;
+    cm.addKeyMap({
+      Enter: function (ed) {
+        ed.execCommand("newlineAndIndent");
+        var text = ed.getLine(ed.getCursor().line);
+        autoIndented = text.length && !text.trim() ? ed.getLineHandle(ed.getCursor().line) : null;
+      }
+    });
+    cm.on("beforeChange", function (ed, change) {
+      if (!autoIndented) return;
+      var line = ed.getLineNumber(autoIndented);
+      autoIndented = null;
+      var text = line === null ? null : ed.getLine(line);
+      if (change.origin === "+input" && change.from.line === line && change.text.length === 1 &&
+          /^ +$/.test(change.text[0]) && !text.trim() && change.from.ch === text.length) {
+        change.update({ line: line, ch: 0 }, change.to, change.text);
+      }
+    });
     // On a phone a long line would scroll the editor sideways; wrap instead (the gutter
     // still numbers logical lines, so error and explanation line numbers stay right).
     var narrow = window.matchMedia("(max-width: 600px)");
