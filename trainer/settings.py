@@ -118,8 +118,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         **DATABASES["default"].get("OPTIONS", {}),
     }
-    # Tests share one file, not an in-memory database, so that threads meet real file locks.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+    # Tests share one file, not an in-memory database, so that threads meet real file locks; one
+    # per test run (process), so that two runs in one checkout do not write into each other's.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when PostgreSQL is down, so the outage page comes quickly.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
