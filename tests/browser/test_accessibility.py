@@ -6,6 +6,8 @@ import pytest
 
 from trainer.catalog.exercises import all_exercises
 from trainer.catalog.stages import catalog
+from trainer.classes import demo, roster
+from trainer.classes.models import Assignment, Poll
 
 from .axe import serve, violations
 
@@ -40,9 +42,6 @@ def sign_in(page, username: str, password: str) -> None:
 
 
 def test_no_serious_or_critical_violation_on_class_and_quiz_pages(page, bob, alice):
-    from trainer.classes import demo, roster
-    from trainer.classes.models import Assignment, Poll
-
     classroom = demo.create(bob.username, learners=6, seed=2)
     roster.join(classroom, alice)
     member = classroom.memberships.filter(role="learner").first()
@@ -53,10 +52,10 @@ def test_no_serious_or_critical_violation_on_class_and_quiz_pages(page, bob, ali
     sign_in(page, "bob", "bob-password-1")
     base = f"/classes/{classroom.pk}"
     found = {}
-    teacher_pages = ["/classes/", f"{base}/dashboard/", f"{base}/mistakes/", f"{base}/assignments/",
-                     f"{base}/polls/", f"{base}/polls/{poll.pk}/screen/", f"{base}/gradebook/", f"{base}/items/",
-                     f"{base}/people/", f"{base}/join-screen/", f"{base}/exams/{exam.pk}/",
-                     f"{base}/learners/{member.pk}/{exercise.pk}/", f"{base}/projector/{member.pk}/{exercise.pk}/"]
+    teacher_pages = ["/classes/"] + [f"{base}/{tail}" for tail in (
+        "dashboard/", "mistakes/", "assignments/", "polls/", f"polls/{poll.pk}/screen/", "gradebook/", "items/",
+        "people/", "join-screen/", f"exams/{exam.pk}/", f"learners/{member.pk}/{exercise.pk}/",
+        f"projector/{member.pk}/{exercise.pk}/")]
     for url in teacher_pages:
         page.goto(url)
         if bad := violations(page):
