@@ -53,8 +53,8 @@ def test_no_serious_or_critical_violation_on_class_and_quiz_pages(page, bob, ali
     base = f"/classes/{classroom.pk}"
     found = {}
     teacher_pages = ["/classes/"] + [f"{base}/{tail}" for tail in (
-        "dashboard/", "mistakes/", "assignments/", "polls/", f"polls/{poll.pk}/screen/", "gradebook/", "items/",
-        "people/", "join-screen/", f"exams/{exam.pk}/", f"learners/{member.pk}/{exercise.pk}/",
+        "dashboard/", "mistakes/", "assignments/", "polls/", f"polls/{poll.pk}/screen/", "gradebook/",
+        "items/", "people/", "join-screen/", f"exams/{exam.pk}/", f"learners/{member.pk}/{exercise.pk}/",
         f"projector/{member.pk}/{exercise.pk}/")]
     for url in teacher_pages:
         page.goto(url)
