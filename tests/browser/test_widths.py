@@ -33,3 +33,17 @@ def test_no_page_is_wider_than_a_phone(browser, live_server):
             too_wide[url] = (width, page.evaluate(WIDER, 390))
     context.close()
     assert too_wide == {}
+
+
+def test_every_stage_matrix_fits_the_panel_at_1280_px(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    cut = {}
+    for stage in catalog().stages:
+        page.goto(f"/stages/{stage.number}/")
+        inner, box = page.evaluate("() => { const w = document.querySelector('.matrix-wrap');"
+                                   " return [w.scrollWidth, w.clientWidth]; }")
+        if inner > box:
+            cut[stage.number] = (inner, box)
+    context.close()
+    assert cut == {}  # the last column in view, no scrolling

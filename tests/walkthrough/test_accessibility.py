@@ -77,8 +77,19 @@ def test_the_picture_has_a_title_a_description_and_a_list_in_words(client):
     assert '<title id="pic-title">' in html and '<desc id="pic-desc">' in html
     words = html[html.index('<details class="picture-text">'):html.index("</details>")]
     assert "<summary>The picture in words</summary>" in words
-    assert "<li>prod/api-pod → prod/db: TCP 3306; prod/db → prod/api-pod: TCP 80, TCP 3306</li>" in words
+    # The headline's answer first, apart from the DB's own outgoing connections.
+    assert words.index("<li>prod/api-pod → prod/db: TCP 3306</li>") < words.index(
+        "<li>prod/db → prod/api-pod: TCP 80, TCP 3306</li>")
     assert "prod/web → prod/db" not in words  # denied at stage 3, so not drawn and not listed
+
+
+def test_the_picture_draws_what_reaches_the_db_bold_and_the_rest_faint_behind_a_toggle(client):
+    html = page(client)
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    focus = re.findall(r'class="edge focus"[^>]*><title>([^<]*)</title>', svg)
+    assert focus == ["prod/api-pod → prod/db: TCP 3306"]  # the one connection that matters
+    assert svg.count('class="edge other"') >= 10
+    assert '<input type="checkbox" id="show-every-edge" class="edge-toggle">' in html
 
 
 def test_the_editor_is_labelled_and_says_how_to_leave_it(client):

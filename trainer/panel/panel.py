@@ -46,6 +46,7 @@ class Headline:
     answer: str  # in words
     allowed: tuple[str, ...]
     denied: tuple[str, ...]
+    target: str = ""  # "the DB (prod/db)": what the picture's bold lines reach
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,7 @@ def _headline(world: World, cluster, allowed: frozenset) -> Headline | None:
     else:
         answer = f"Only {_words([endpoint_label(world, s) for s in yes])}."
     return Headline(question, answer, tuple(endpoint_label(world, s) for s in yes),
-                    tuple(endpoint_label(world, s) for s in no))
+                    tuple(endpoint_label(world, s) for s in no), name)
 
 
 def _words(items: list[str]) -> str:

@@ -52,7 +52,7 @@ class Edge:
     path: str  # SVG path data
     forward: bool  # arrowhead at the end (a -> b allowed)
     backward: bool  # arrowhead at the start (b -> a allowed)
-    target: bool  # touches the headline's pod
+    role: str  # "focus": into the headline's pod; "other": the rest, faint; "plain": no headline
     title: str
 
 
@@ -107,6 +107,9 @@ def draw(world, cluster, matrix) -> Picture:
 
 
 def _edges(nodes, allowed, target) -> list[Edge]:
+    """One line per pair of endpoints, arrows where a connection may be opened. With a headline,
+    what reaches its pod stands out and the rest is faint; a pair with the headline's pod whose
+    connections go both ways becomes two lines, so the pod's own outgoing ones stay faint."""
     by_key = {n.key: n for n in nodes}
     order = {n.key: i for i, n in enumerate(nodes)}
     ports: dict[tuple[str, str], list[str]] = {}
@@ -117,15 +120,25 @@ def _edges(nodes, allowed, target) -> list[Edge]:
                    key=lambda p: (order[p[0]], order[p[1]]))
     edges = []
     for a, b in pairs:
-        forward, backward = ports.get((a, b)), ports.get((b, a))
-        titles = []
-        if forward:
-            titles.append(f"{a} → {b}: {', '.join(forward)}")
-        if backward:
-            titles.append(f"{b} → {a}: {', '.join(backward)}")
-        edges.append(Edge(_path(by_key[a], by_key[b]), bool(forward), bool(backward),
-                          target in (a, b), "; ".join(titles)))
-    return edges
+        if target in (a, b):
+            other = a if b == target else b
+            if (other, target) in ports:
+                edges.append(_edge(by_key, other, target, ports[(other, target)], None, "focus"))
+            if (target, other) in ports:
+                edges.append(_edge(by_key, target, other, ports[(target, other)], None, "other"))
+        else:
+            edges.append(_edge(by_key, a, b, ports.get((a, b)), ports.get((b, a)),
+                               "other" if target else "plain"))
+    return sorted(edges, key=lambda e: e.role != "focus")  # drawn first, read first
+
+
+def _edge(by_key, a: str, b: str, forward, backward, role: str) -> Edge:
+    titles = []
+    if forward:
+        titles.append(f"{a} → {b}: {', '.join(forward)}")
+    if backward:
+        titles.append(f"{b} → {a}: {', '.join(backward)}")
+    return Edge(_path(by_key[a], by_key[b]), bool(forward), bool(backward), role, "; ".join(titles))
 
 
 def _path(a: Node, b: Node) -> str:

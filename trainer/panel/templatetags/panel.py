@@ -43,6 +43,13 @@ def _n(value) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+@register.filter
+def breakable(name: str):
+    """A pod key or an address that may wrap after its slash and dots, so that the matrix's column
+    headers stay narrow (escaped first, then the break hints added)."""
+    return mark_safe(escape(name).replace("/", "/<wbr>").replace(".", ".<wbr>"))
+
+
 @register.simple_tag
 def picture_svg(picture):
     """The picture's <svg>: namespaces as boxes, pods and hosts as nodes, allowed connections as arrows."""
@@ -68,8 +75,8 @@ def picture_svg(picture):
         out.append("</g>\n")
     out.append('<g class="edges">\n')
     for e in picture.edges:
-        marker = "url(#arrow-target)" if e.target else "url(#arrow)"
-        out.append(f'<path d="{escape(e.path)}" class="edge{" target" if e.target else ""}"'
+        marker = "url(#arrow-target)" if e.role == "focus" else "url(#arrow)"
+        out.append(f'<path d="{escape(e.path)}" class="edge {e.role}"'
                    f'{f" marker-end={chr(34)}{marker}{chr(34)}" if e.forward else ""}'
                    f'{f" marker-start={chr(34)}{marker}{chr(34)}" if e.backward else ""}>'
                    f"<title>{escape(e.title)}</title></path>\n")
