@@ -34,3 +34,64 @@
     });
   });
 })();
+
+// The reachability matrix as one tab stop (the ARIA grid pattern): Tab lands on one cell, the
+// arrow keys move between cells, Home and End go to the row's ends, Ctrl+Home and Ctrl+End to
+// the grid's corners. The panel is replaced at each edit; the cell last reached is kept.
+(function () {
+  "use strict";
+  var last = { row: 0, col: 0 };
+
+  function cells(grid) {
+    return Array.prototype.map.call(grid.tBodies[0] ? grid.tBodies[0].rows : [], function (tr) {
+      return Array.prototype.filter.call(tr.cells, function (td) { return td.getAttribute("role") === "gridcell"; });
+    });
+  }
+
+  function target(td) {
+    var inner = td.querySelector("button, [role=img]");
+    if (inner && inner.tagName === "BUTTON") return inner;
+    td.setAttribute("tabindex", "-1");  // a cell with nothing to press is still a place to stand
+    return td;
+  }
+
+  function setup(grid) {
+    var rows = cells(grid);
+    if (!rows.length || !rows[0].length) return;
+    rows.forEach(function (row) { row.forEach(function (td) { target(td).setAttribute("tabindex", "-1"); }); });
+    var r = Math.min(last.row, rows.length - 1);
+    var c = Math.min(last.col, rows[r].length - 1);
+    target(rows[r][c]).setAttribute("tabindex", "0");
+    grid.addEventListener("keydown", function (event) { move(grid, event); });
+  }
+
+  function move(grid, event) {
+    var rows = cells(grid);
+    var here = event.target.closest("[role=gridcell]");
+    if (!here) return;
+    var r = rows.findIndex(function (row) { return row.indexOf(here) >= 0; });
+    var c = rows[r].indexOf(here);
+    var key = event.key;
+    if (key === "ArrowRight") c += 1;
+    else if (key === "ArrowLeft") c -= 1;
+    else if (key === "ArrowDown") r += 1;
+    else if (key === "ArrowUp") r -= 1;
+    else if (key === "Home") { c = 0; if (event.ctrlKey) r = 0; }
+    else if (key === "End") { c = rows[r].length - 1; if (event.ctrlKey) r = rows.length - 1; }
+    else return;
+    event.preventDefault();
+    r = Math.max(0, Math.min(rows.length - 1, r));
+    c = Math.max(0, Math.min(rows[r].length - 1, c));
+    target(here).setAttribute("tabindex", "-1");
+    var next = target(rows[r][c]);
+    next.setAttribute("tabindex", "0");
+    next.focus();
+    last = { row: r, col: c };
+  }
+
+  htmx.onLoad(function (elt) {
+    var grids = elt.matches && elt.matches("table.matrix[role=grid]") ? [elt] :
+      (elt.querySelectorAll ? elt.querySelectorAll("table.matrix[role=grid]") : []);
+    Array.prototype.forEach.call(grids, setup);
+  });
+})();

@@ -194,12 +194,34 @@ def test_every_control_is_reachable_by_tab_with_a_visible_focus_ring(page):
     assert unringed == []
     names = [" ".join(s["name"].split()) for s in stops]
     for expected in ("Skip to content", "Stage 3 policy (YAML)", "Evaluate", "Reset to the stage's YAML",
-                     "Download YAML", "prod/web to prod/db on TCP 3306: denied. Explain",
+                     "Download YAML", "Skip the matrix",
+                     "dev/api-pod to dev/api-pod on TCP 3306: allowed. Explain",
                      "The picture in words",
                      "probe_from", "probe_to", "probe_port", "Check", "DB in its own namespace"):
         assert expected in names, expected
-    assert sum(s["tag"] == "BUTTON" and s["name"].endswith("Explain") for s in stops) == cells == 90
+    # The matrix's 90 cells are one tab stop (arrow keys inside): the what-if form is a few Tabs away.
+    assert cells == 90 and sum(s["tag"] == "BUTTON" and s["name"].endswith("Explain") for s in stops) == 1
+    matrix = names.index("Skip the matrix")
+    assert names.index("probe_from") - matrix < 8
     assert any(n.startswith("Stage 4:") for n in names)  # the pager, last on the page
+
+
+def test_the_arrow_keys_move_through_the_matrix_and_enter_explains_with_the_lines_quoted(page):
+    page.goto("/stages/3/")
+    first = page.get_by_role("button", name="dev/api-pod to dev/api-pod on TCP 3306: allowed. Explain")
+    first.focus()
+    for key in ("End", "Home", "ArrowDown", "ArrowDown", "ArrowDown"):
+        page.keyboard.press(key)
+    for _ in range(8):
+        page.keyboard.press("ArrowRight")  # to prod/db's TCP 3306 column
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert focused == "prod/web to prod/db on TCP 3306: denied. Explain"
+    page.keyboard.press("Enter")
+    page.locator("#explanation .explanation").wait_for()
+    assert "prod/web → prod/db on TCP 3306: denied" in page.locator("#explanation").inner_text()
+    assert "- from:" in page.locator("#explanation .quoted-lines").inner_text()
+    page.keyboard.press("Tab")  # the grid is one stop: Tab leaves it
+    assert page.evaluate("document.activeElement.closest('table.matrix')") is None
 
 
 def test_a_cell_opens_its_explanation_from_the_keyboard(page):

@@ -22,7 +22,8 @@ def test_every_matrix_cell_that_explains_is_a_named_button(client):
     html = page(client)
     start = html.index('<table class="matrix"')
     matrix = html[start:html.index("</table>", start)]
-    cells = re.findall(r'<td class="cell (yes|no)">(.*?)</td>', matrix)
+    assert '<table class="matrix" role="grid"' in html  # one tab stop, arrow keys inside (site.js)
+    cells = re.findall(r'<td class="cell (yes|no)" role="gridcell">(.*?)</td>', matrix)
     assert len(cells) == 7 * 7 * 2 - 2 * 2 * 2  # every pair on both ports, less host to host
     for _, inner in cells:
         assert re.fullmatch(r'<button type="submit" name="cell" value="[^"]+" formaction="[^"]+" '
@@ -34,7 +35,8 @@ def test_every_matrix_cell_that_explains_is_a_named_button(client):
 
 def test_the_matrix_has_headers_a_name_and_a_description(client):
     html = page(client)
-    assert '<table class="matrix" aria-describedby="matrix-help">' in html and 'id="matrix-help"' in html
+    assert '<table class="matrix" role="grid" aria-describedby="matrix-help">' in html
+    assert 'id="matrix-help"' in html and '<a class="skip-matrix" href="#after-matrix">' in html
     assert '<caption class="visually-hidden">Who can reach whom</caption>' in html
     assert '<th scope="row" class="src" title="prod/web">prod/web</th>' in html
     assert html.count('<th scope="col" class="port">') == 7 * 2

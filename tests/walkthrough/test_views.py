@@ -158,6 +158,9 @@ def test_a_cell_opens_its_explanation_with_the_deciding_lines(client, stage3):
     assert "ingress rule 1 of prod/db-policy" in html
     lines = re.search(r'data-editor-lines="([\d ]+)"', html).group(1).split()
     assert "12" in lines  # "- from:" of the rule that came nearest
+    # quoted beside the explanation, as the learner wrote them (the editor may be scrolled away)
+    line_12 = stage3.yaml.splitlines()[11]
+    assert f'<span class="n">12</span> {line_12}' in html
 
 
 def test_a_cell_explanation_without_javascript_renders_the_page(client, stage3):

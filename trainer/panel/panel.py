@@ -137,6 +137,8 @@ class Explanation:
     verdict: Verdict | None
     problem: str = ""  # why the question could not be answered
     editor_lines: tuple[int, ...] = ()
+    # Those lines' text, shown beside the explanation: the editor may be scrolled far away.
+    quoted: tuple[tuple[int, str], ...] = ()
 
     @property
     def steps(self) -> list[str]:
@@ -306,7 +308,16 @@ def explain(world: World, text: str, src: str, dst: str, port, protocol: str = "
         return Explanation(None, "Both ends are outside the cluster; no NetworkPolicy applies between them.")
     verdict = analyzer.check(ends[0], ends[1], number, protocol)
     lines = tuple(sorted({n for source, n in verdict.lines if source == SOURCE}))
-    return Explanation(verdict, editor_lines=lines)
+    return Explanation(verdict, editor_lines=lines, quoted=quote(text, lines))
+
+
+QUOTED_WIDTH = 200  # characters of a quoted line
+
+
+def quote(text: str, lines: tuple[int, ...]) -> tuple[tuple[int, str], ...]:
+    """The numbered lines of the learner's text, each cut to a readable width."""
+    all_lines = text.splitlines()
+    return tuple((n, all_lines[n - 1][:QUOTED_WIDTH]) for n in lines if 1 <= n <= len(all_lines))
 
 
 def endpoint_keys(world: World, cluster=None) -> list[str]:

@@ -24,15 +24,15 @@ def matrix_rows(view, explain_url: str):
         for ports in row.cells:
             for cell in ports:
                 if cell.allowed is None:
-                    out.append('<td class="cell na"><span aria-hidden="true">·</span>'
+                    out.append('<td class="cell na" role="gridcell"><span aria-hidden="true">·</span>'
                                '<span class="visually-hidden">no policy applies</span></td>')
                 elif not explain_url:  # read-only (a class's view of a learner's answer)
-                    out.append(f'<td class="cell {cell.css}"><span role="img" '
+                    out.append(f'<td class="cell {cell.css}" role="gridcell"><span role="img" '
                                f'aria-label="{escape(cell.title.removesuffix(". Explain"))}">'
                                f'{cell.symbol}</span></td>')
                 else:
-                    out.append(f'<td class="cell {cell.css}"><button type="submit" name="cell" '
-                               f'value="{escape(cell.value)}" formaction="{action}" '
+                    out.append(f'<td class="cell {cell.css}" role="gridcell"><button type="submit" '
+                               f'name="cell" value="{escape(cell.value)}" formaction="{action}" '
                                f'aria-label="{escape(cell.title)}">{cell.symbol}</button></td>')
         out.append("</tr>\n")
     return mark_safe("".join(out))  # every interpolated value above is escaped
