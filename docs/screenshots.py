@@ -36,8 +36,9 @@ def main():
         manage(env, "demo_class", "--learners", "24")
         manage(env, "shell", "-c", "from trainer.accounts.models import User; "
                f"u = User.objects.get(username='demo-teacher'); u.set_password('{PASSWORD}'); u.save()")
-        server = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{PORT}", "--noreload"],
-                                  cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{PORT}", "--noreload"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             for _ in range(100):
                 try:
@@ -53,8 +54,9 @@ def main():
 
 def shoot(base: str):
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = pw.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         page = browser.new_page(base_url=base, viewport={"width": 1280, "height": 800})
         page.goto("/accounts/login/")
         page.fill("#id_username", "demo-teacher")

@@ -64,8 +64,9 @@ def test_the_catalog_reads_each_directory_once(lessons, tmp_path, settings, monk
                          (quiz_loading, "load_bank")):
         monkeypatch.setattr(module, name, spy(name, getattr(module, name)))
     real_read = fields.FieldReader.read.__func__
-    monkeypatch.setattr(fields.FieldReader, "read",
-                        classmethod(lambda cls, path, name: reads.update([path]) or real_read(cls, path, name)))
+    monkeypatch.setattr(
+        fields.FieldReader, "read",
+        classmethod(lambda cls, path, name: reads.update([path]) or real_read(cls, path, name)))
 
     first = stages.catalog()
     assert loads == {"load_stages": 1, "load_exercises": 1, "load_bank": 1}
@@ -101,8 +102,10 @@ def test_a_break_in_every_kind_of_file_gives_one_message_each_in_one_shape(lesso
                      "{pod: prod/db, port: 3306, protcol: TCP,")
     exercise = edit(lessons / "exercises" / "09-and-peer.yaml", "title: Chosen pods of another namespace",
                     "title: [Chosen, pods]")
-    exercise = edit(lessons / "exercises" / "09-and-peer.yaml", "  - {from: shop/backend,", "  - {from: shop/nobody,")
-    other = edit(lessons / "exercises" / "02-allow-api-to-db.yaml", "stage: 3", "stage: 3\npod_network: 10.0.0.0/33")
+    exercise = edit(lessons / "exercises" / "09-and-peer.yaml",
+                    "  - {from: shop/backend,", "  - {from: shop/nobody,")
+    other = edit(lessons / "exercises" / "02-allow-api-to-db.yaml",
+                 "stage: 3", "stage: 3\npod_network: 10.0.0.0/33")
     bank = edit(lessons / "quiz" / "03-namespaces.yaml", "    topic: and-or\n    stage: 4\n    prompt: >-\n"
                 "      The guide's stage-4 rule", "    topic: and-or\n    stage: 40\n    prompt: >-\n"
                 "      The guide's stage-4 rule")
@@ -115,9 +118,10 @@ def test_a_break_in_every_kind_of_file_gives_one_message_each_in_one_shape(lesso
         f"lessons/stages/stage-2.yaml:{line_of(stage, 'number: two')}: number: must be a number, not text",
         f"lessons/exercises/02-allow-api-to-db.yaml:{line_of(other, 'pod_network')}: pod_network: "
         "'10.0.0.0/33' is not an IPv4 CIDR such as 10.1.0.0/16",
-        f"lessons/exercises/09-and-peer.yaml:{line_of(exercise, 'title: [')}: title: must be text, not a list",
-        f"lessons/exercises/09-and-peer.yaml:{line_of(exercise, 'shop/nobody')}: expect[0].from: 'shop/nobody' "
-        "is neither a pod of the cluster (namespace/name) nor one of externals",
+        f"lessons/exercises/09-and-peer.yaml:{line_of(exercise, 'title: [')}: "
+        "title: must be text, not a list",
+        f"lessons/exercises/09-and-peer.yaml:{line_of(exercise, 'shop/nobody')}: "
+        "expect[0].from: 'shop/nobody' is neither a pod of the cluster (namespace/name) nor one of externals",
         f"lessons/quiz/03-namespaces.yaml:{line_of(bank, 'stage: 40')}: questions[0].stage: "
         "must be the number of a stage (1 to 6)",
     ]
@@ -130,9 +134,11 @@ def test_a_break_in_every_kind_of_file_gives_one_message_each_in_one_shape(lesso
 
 
 def test_the_audit_and_the_quiz_keys_speak_in_the_same_shape(lessons):
-    exercise = edit(lessons / "exercises" / "09-and-peer.yaml", "{from: shop/frontend, to: data/postgres, port: 5432, allowed: false}",
+    exercise = edit(lessons / "exercises" / "09-and-peer.yaml",
+                    "{from: shop/frontend, to: data/postgres, port: 5432, allowed: false}",
                     "{from: shop/frontend, to: data/postgres, port: 5432, allowed: true}")
-    choice = "      - probe: dev/api-pod prod/db 3306\n        correct: {}\n      - probe: prod/api-pod prod/db 22\n"
+    choice = ("      - probe: dev/api-pod prod/db 3306\n        correct: {}\n"
+              "      - probe: prod/api-pod prod/db 22\n")
     path = lessons / "quiz" / "02-allow-the-api.yaml"
     path.write_text(path.read_text().replace(choice.format("false"), choice.format("true"), 1))  # the first
     bank = path.read_text()
@@ -140,8 +146,9 @@ def test_the_audit_and_the_quiz_keys_speak_in_the_same_shape(lessons):
     assert found and all(SHAPE.fullmatch(message) for message in found), found
     solution = line_of(exercise, "solution: |")
     for message in found[:-1]:  # the audit's, under both plugins: on the line of the field it names
-        assert message.startswith(f"lessons/exercises/09-and-peer.yaml:{solution}: solution: does not meet the probe "
-                                  "shop/frontend -> data/postgres on TCP 5432 with a network plugin that ")
+        assert message.startswith(f"lessons/exercises/09-and-peer.yaml:{solution}: solution: "
+                                  "does not meet the probe shop/frontend -> data/postgres on TCP 5432 "
+                                  "with a network plugin that ")
     key = bank.index(choice.format("true"))
     assert re.fullmatch(rf"lessons/quiz/02-allow-the-api\.yaml:{bank.count(chr(10), 0, key) + 2}: "
                         r"questions\[\d+\]\.choices\[1\]\.correct: the key says true, but the engine finds "
@@ -163,10 +170,11 @@ def catalog_imports(module: str) -> tuple[set[str], set[str]]:
         if isinstance(node, ast.ImportFrom) and node.level == 1:
             names = [node.module] if node.module else [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("trainer.catalog"):
-            names = [node.module.removeprefix("trainer.catalog").lstrip(".")] if node.module != "trainer.catalog" \
-                else [a.name for a in node.names]
+            names = ([node.module.removeprefix("trainer.catalog").lstrip(".")]
+                     if node.module != "trainer.catalog" else [a.name for a in node.names])
         elif isinstance(node, ast.Import):
-            names = [a.name.removeprefix("trainer.catalog.") for a in node.names if a.name.startswith("trainer.catalog.")]
+            names = [a.name.removeprefix("trainer.catalog.") for a in node.names
+                     if a.name.startswith("trainer.catalog.")]
         else:
             continue
         (top if node in tree.body else deferred).update(n.split(".")[0] for n in names)
@@ -194,8 +202,8 @@ def test_catalog_imports_form_no_cycle_and_objects_know_nothing_of_their_loaders
         visit(module, ())
     for module in MODULES:
         if module.endswith("_objects") or module in ("fields", "probes"):
-            assert not {m for m in graph[module] if m.endswith("_loading") or m in ("content", "stages",
-                                                                                     "exercises", "quiz")}, module
+            assert not {m for m in graph[module]
+                        if m.endswith("_loading") or m in ("content", "stages", "exercises", "quiz")}, module
         if module.endswith("_loading"):
             assert "content" not in graph[module], module
 

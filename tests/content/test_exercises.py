@@ -154,7 +154,8 @@ WRONG = {
         (starter("egress-payroll-mysql"), "Every combination is open"),
         (swap("egress-payroll-mysql", ("  - to:\n    - namespaceSelector:\n        matchLabels:\n"
                                        "          kubernetes.io/metadata.name: kube-system\n"
-                                       "      podSelector:\n        matchLabels:\n          k8s-app: kube-dns\n"
+                                       "      podSelector:\n        matchLabels:\n"
+                                       "          k8s-app: kube-dns\n"
                                        "    ports:\n    - protocol: UDP\n      port: 53\n"
                                        "    - protocol: TCP\n      port: 53\n", "")),
          "DNS is forgotten"),
@@ -167,7 +168,8 @@ WRONG = {
          "OR where AND was meant"),
     ],
     "named-ports": [
-        (swap("named-ports", ("      port: http\n", "      port: 8080\n    - protocol: TCP\n      port: 9090\n")),
+        (swap("named-ports", ("      port: http\n",
+                              "      port: 8080\n    - protocol: TCP\n      port: 9090\n")),
          "number their `http` port differently"),
         (starter("named-ports"), "Wrong port"),
         (swap("named-ports", ("protocol: TCP\n      port: http", "protocol: UDP\n      port: http")),
@@ -328,7 +330,8 @@ def test_yaml_that_does_not_parse_and_duplicate_ids_are_problems(lessons):
     lessons("02.yaml", GOOD)
     lessons("03.yaml", "id: x\ntitle: [unclosed\n")
     found = catalog.problems()
-    assert found[0] == "lessons/exercises/02.yaml:1: id: 'and-peer' is already used at lessons/exercises/01.yaml:1"
+    assert found[0] == ("lessons/exercises/02.yaml:1: id: 'and-peer' is already used at "
+                        "lessons/exercises/01.yaml:1")
     assert len(found) == 2 and found[1].startswith("lessons/exercises/03.yaml:3: invalid YAML")
     assert [e.path.name for e in all_exercises()] == ["01.yaml"]  # the second of an id is left out
 
@@ -338,18 +341,20 @@ def test_the_system_check_reports_a_broken_exercise(lessons):
     lessons("01.yaml", GOOD.replace("title: Chosen", "titel: Chosen"))
     errors = [e.msg for e in content_check(None) if e.id == "catalog.exercises"]
     assert errors == [
-        f'{NAME}:2: titel: unknown field "titel" (expected one of accepted, cluster, expect, externals, hints, '
-        "id, pod_network, questions, require, solution, stage, starter, task, title)",
+        f'{NAME}:2: titel: unknown field "titel" (expected one of accepted, cluster, expect, externals, '
+        "hints, id, pod_network, questions, require, solution, stage, starter, task, title)",
     ]
 
 
 def test_two_independent_broken_fields_are_two_problems_and_a_broken_file_hides_no_other(lessons):
-    text = GOOD.replace("title: Chosen", "title: 7 # Chosen").replace("    answers: [0]", "    answers: [zero]")
+    text = (GOOD.replace("title: Chosen", "title: 7 # Chosen")
+            .replace("    answers: [0]", "    answers: [zero]"))
     lessons("01.yaml", "id: x\ntitle: [unclosed\n")
     lessons("02.yaml", text)
     assert catalog.problems()[1:] == [
         "lessons/exercises/02.yaml:2: title: must be text, not a number",
-        f"lessons/exercises/02.yaml:{line_of(text, '[zero]')}: questions[1].answers[0]: must be a number, not text",
+        f"lessons/exercises/02.yaml:{line_of(text, '[zero]')}: questions[1].answers[0]: "
+        "must be a number, not text",
     ]
     assert catalog.problems()[0].startswith("lessons/exercises/01.yaml:3: invalid YAML")
 
@@ -357,9 +362,10 @@ def test_two_independent_broken_fields_are_two_problems_and_a_broken_file_hides_
 @pytest.mark.parametrize("old, new, field, known", [
     ("  - {namespace: data, name: db-access}", "  - {namespce: data, name: db-access}", "require[0].namespce",
      "kind, namespace, name"),
-    ("{count: policies, namespace: data}", "{count: policies, namespace: data, port: 80}", "questions[1].check.port",
-     "count, namespace"),
-    ("{reaches: data/postgres, port: 5432, protocol: TCP}", "{reaches: data/postgres, port: 5432, protocl: TCP}",
+    ("{count: policies, namespace: data}", "{count: policies, namespace: data, port: 80}",
+     "questions[1].check.port", "count, namespace"),
+    ("{reaches: data/postgres, port: 5432, protocol: TCP}",
+     "{reaches: data/postgres, port: 5432, protocl: TCP}",
      "questions[0].check.protocl", "reaches, port, protocol"),
 ])
 def test_an_unknown_key_in_a_requirement_or_a_question_check_is_reported(lessons, old, new, field, known):
@@ -376,8 +382,8 @@ def test_a_count_check_needs_its_namespace_and_a_choice_not_in_the_cluster_is_na
         "choices: [shop/backend, shop/frontend,", "choices: [shop/backend, shop/nobody,")
     lessons("01.yaml", text)
     assert catalog.problems() == [
-        f"{NAME}:{line_of(text, 'shop/nobody')}: questions[0].choices[1]: 'shop/nobody' is neither a pod of the "
-        "cluster (namespace/name) nor one of externals",
+        f"{NAME}:{line_of(text, 'shop/nobody')}: questions[0].choices[1]: "
+        "'shop/nobody' is neither a pod of the cluster (namespace/name) nor one of externals",
         f"{NAME}:{line_of(text, '{count: policies}')}: questions[1].check.namespace: is missing",
     ]
 
@@ -387,8 +393,8 @@ def test_a_stage_must_be_one_the_walkthrough_has(tmp_path, settings):
     settings.LESSONS_DIR = tmp_path / "lessons"
     path = tmp_path / "lessons" / "exercises" / "01-deny-db-ingress.yaml"
     path.write_text(path.read_text().replace("stage: 2", "stage: 7", 1))
-    assert catalog.problems() == ["lessons/exercises/01-deny-db-ingress.yaml:2: stage: must be the number of a "
-                                  "stage (1 to 6)"]
+    assert catalog.problems() == ["lessons/exercises/01-deny-db-ingress.yaml:2: "
+                                  "stage: must be the number of a stage (1 to 6)"]
 
 
 # --- the audit of references: what manage.py check holds every exercise to -----------
@@ -412,11 +418,13 @@ def test_a_reference_that_means_something_else_on_another_plugin_is_a_problem(le
 
 
 def test_a_starter_that_passes_is_a_problem(lessons):
-    text = GOOD.replace(GOOD[GOOD.index("starter: |"):GOOD.index("solution: |")],
-                        GOOD[GOOD.index("solution: |"):GOOD.index("expect:")].replace("solution: |", "starter: |"))
+    text = GOOD.replace(
+        GOOD[GOOD.index("starter: |"):GOOD.index("solution: |")],
+        GOOD[GOOD.index("solution: |"):GOOD.index("expect:")].replace("solution: |", "starter: |"))
     lessons("01.yaml", text)
     assert catalog.problems() == [
-        f"{NAME}:{line_of(text, 'starter: |')}: starter: passes the grader, so the learner would have nothing to do"]
+        f"{NAME}:{line_of(text, 'starter: |')}: "
+        "starter: passes the grader, so the learner would have nothing to do"]
 
 
 def test_an_accepted_answer_equal_to_the_solution_is_a_problem(lessons):
@@ -430,7 +438,8 @@ def test_an_accepted_answer_equal_to_the_solution_is_a_problem(lessons):
 
 
 def test_an_outside_host_inside_the_pod_network_is_a_problem(lessons):
-    text = IPBLOCK_EXCEPT.replace("externals: [169.254.169.254,", "pod_network: 0.0.0.0/0\nexternals: [169.254.169.254,")
+    text = IPBLOCK_EXCEPT.replace("externals: [169.254.169.254,",
+                                  "pod_network: 0.0.0.0/0\nexternals: [169.254.169.254,")
     lessons("10.yaml", text)
     line = line_of(text, "externals: [")
     # Every outside host is inside 0.0.0.0/0: one message each, and none about what depends on them.

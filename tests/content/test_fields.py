@@ -7,7 +7,8 @@ from trainer.catalog.probes import Probe, parse_port, read_probe
 from trainer.netpol.build import load_policies
 from trainer.netpol.problems import InputError
 
-POLICY = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec: {podSelector: 7}\n"
+POLICY = ("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+          "metadata: {name: p}\nspec: {podSelector: 7}\n")
 
 
 def read(tmp_path, content: str | bytes):
@@ -99,7 +100,8 @@ def test_a_problem_in_an_embedded_block_lands_on_its_line_in_the_file(tmp_path, 
     reader.fail_embedded(("yaml",), raised.value)
     spec_line = 2 + problem.line
     assert layout.splitlines()[spec_line - 1] == "  spec: {podSelector: 7}"
-    assert reader.problems == [f"lessons/lesson.yaml:{spec_line}: yaml: {problem.obj}: {problem.path}: {problem.message}"]
+    assert reader.problems == [
+        f"lessons/lesson.yaml:{spec_line}: yaml: {problem.obj}: {problem.path}: {problem.message}"]
 
 
 def test_a_probe_mapping_is_checked_field_by_field(tmp_path):
@@ -114,7 +116,8 @@ def test_a_probe_mapping_is_checked_field_by_field(tmp_path):
     good, bad = (read_probe(reader, raw, ("probes", i), check_end) for i, raw in enumerate(data["probes"]))
     assert good == Probe("a/x", "b/y", 80, "TCP", True)
     assert reader.problems == [
-        'lessons/lesson.yaml:3: probes[1].via: unknown field "via" (expected one of from, to, port, protocol, allowed)',
+        'lessons/lesson.yaml:3: probes[1].via: unknown field "via" '
+        "(expected one of from, to, port, protocol, allowed)",
         "lessons/lesson.yaml:3: probes[1].to: 'nobody' is unknown",
         "lessons/lesson.yaml:3: probes[1].port: must be a port number from 1 to 65535, not 0",
         "lessons/lesson.yaml:3: probes[1].allowed: must be true or false, not text",

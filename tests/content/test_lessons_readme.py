@@ -88,7 +88,8 @@ def check_lines(root: Path) -> list[str]:
 
 
 def test_the_guide_holds_a_complete_exercise_and_a_complete_quiz_file():
-    assert [p for p in COMPLETE if p.startswith("lessons/exercises/")], "no ```yaml file=lessons/exercises/..."
+    assert [p for p in COMPLETE if p.startswith("lessons/exercises/")], (
+        "no ```yaml file=lessons/exercises/...")
     assert [p for p in COMPLETE if p.startswith("lessons/quiz/")], "no ```yaml file=lessons/quiz/..."
     for path in COMPLETE:
         assert re.fullmatch(r"lessons/(exercises|quiz)/[a-z0-9-]+\.yaml", path), path
@@ -115,7 +116,8 @@ def test_each_example_exercise_passes_its_solution_and_fails_its_starter(lessons
     for exercise in exercises.all_exercises():
         assert grade(exercise, exercise.solution).passed, exercise.id
         assert exercise.starter.strip() and not grade(exercise, exercise.starter).passed, exercise.id
-        assert exercise.task.strip() and exercise.hints, exercise.id  # as tests/content/test_exercises.py asks
+        # as tests/content/test_exercises.py asks
+        assert exercise.task.strip() and exercise.hints, exercise.id
 
 
 def test_the_guide_shows_some_check_output():
@@ -134,8 +136,8 @@ def test_each_message_shown_is_what_manage_py_check_prints_for_its_break(lessons
     root = lessons(broken)
     assert check_lines(root) == sorted(lines)
     for line in lines:  # the documented shape: path:line: field.path: message
-        assert re.match(r"\?: \(catalog\.(exercises|quiz)\) lessons/(exercises|quiz)/[a-z0-9-]+\.yaml:\d+: \S+: .+",
-                        line), line
+        assert re.match(r"\?: \(catalog\.(exercises|quiz)\) "
+                        r"lessons/(exercises|quiz)/[a-z0-9-]+\.yaml:\d+: \S+: .+", line), line
 
 
 def named(name: str) -> bool:

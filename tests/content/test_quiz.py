@@ -174,7 +174,8 @@ def test_default_deny_namespace_distractor_has_one_reading_and_the_engine_says_i
     texts = {" ".join(c.text.split()): c.correct for c in spec.choices}
     # "..., but other namespaces still can" also read as "other namespaces still reach each other".
     assert not any(text.endswith("other namespaces still can.") for text in texts)
-    claim = "Pods in prod can no longer reach each other, but pods of other namespaces can still connect to pods in prod."
+    claim = ("Pods in prod can no longer reach each other, "
+             "but pods of other namespaces can still connect to pods in prod.")
     assert texts[claim] is False
     pods = "".join(
         f"---\napiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: {ns}}}\n"
@@ -281,8 +282,8 @@ def test_a_key_that_disagrees_with_the_engine_is_a_problem_naming_file_line_and_
     assert problems == ()
     # The field's path is counted from the file's root, on the line of that field.
     assert engine_problems(loaded) == [
-        f"lessons/quiz/bank.yaml:{line_of(body, 'correct: false')}: questions[0].choices[0].correct: the key says "
-        "false, but the engine finds prod/a -> prod/b on TCP 80: allowed"]
+        f"lessons/quiz/bank.yaml:{line_of(body, 'correct: false')}: questions[0].choices[0].correct: "
+        "the key says false, but the engine finds prod/a -> prod/b on TCP 80: allowed"]
 
 
 @pytest.mark.parametrize("change, replacement, field, words", [
@@ -300,7 +301,8 @@ def test_a_key_that_disagrees_with_the_engine_is_a_problem_naming_file_line_and_
     ("probe: prod/a prod/b 80,", "probe: prod/a prod/nobody 80,", "choices[0].probe",
      "no pod prod/nobody in the cluster"),
 ])
-def test_each_broken_field_is_one_problem_naming_file_line_and_field(tmp_path, change, replacement, field, words):
+def test_each_broken_field_is_one_problem_naming_file_line_and_field(
+        tmp_path, change, replacement, field, words):
     good = "questions:" + GOOD.format(slug="broken", first="true")
     body = good.replace(change, replacement)
     line = line_of(body, replacement.split("\n")[-1].strip()) if replacement else line_of(body, "- slug:")
@@ -314,7 +316,8 @@ def test_two_independent_broken_fields_of_a_question_are_two_problems(tmp_path):
         "prod/a 80, correct: true}", "prod/a 80, correct: maybe}")
     _, problems = load(write_bank(tmp_path, body))
     assert problems == (
-        f"lessons/quiz/bank.yaml:{line_of(body, 'stage: nine')}: questions[0].stage: must be a number, not text",
+        f"lessons/quiz/bank.yaml:{line_of(body, 'stage: nine')}: questions[0].stage: "
+        "must be a number, not text",
         f"lessons/quiz/bank.yaml:{line_of(body, 'correct: maybe')}: questions[0].choices[1].correct: "
         "must be true or false, not text",
     )
@@ -322,8 +325,9 @@ def test_two_independent_broken_fields_of_a_question_are_two_problems(tmp_path):
 
 @pytest.mark.parametrize("change, replacement, field, words", [
     # A misspelt field is not also reported missing, nor is what needs it.
-    ("cluster: tiny", "clustr: tiny", "clustr", 'unknown field "clustr" (expected one of slug, kind, topic, stage, '
-     "prompt, yaml, cluster, manifests, policies, externals, requires, multiple, shuffle, choices, explanation)"),
+    ("cluster: tiny", "clustr: tiny", "clustr",
+     'unknown field "clustr" (expected one of slug, kind, topic, stage, prompt, yaml, cluster, manifests, '
+     "policies, externals, requires, multiple, shuffle, choices, explanation)"),
     ("multiple: true", "multiple: [true]", "multiple", "must be true or false, not a list"),
     ("probe: prod/a prod/b 80,", "prob: prod/a prod/b 80,", "choices[0].prob",
      'unknown field "prob" (expected one of text, probe, expect, yaml, correct)'),
@@ -345,7 +349,8 @@ def test_a_broken_policy_in_a_question_is_reported_at_its_line(tmp_path):
       metadata: {name: p, namespace: prod}
       spec: {podSelector: {}, ingress: [{ports: [{port: 0}]}]}
 """
-    body = "questions:" + GOOD.format(slug="bad-policy", first="true").replace("    prompt:", policy + "    prompt:")
+    body = "questions:" + GOOD.format(slug="bad-policy", first="true").replace("    prompt:",
+                                                                               policy + "    prompt:")
     _, problems = load(write_bank(tmp_path, body))
     assert problems == (
         f"lessons/quiz/bank.yaml:{line_of(body, 'port: 0')}: questions[0].policies: NetworkPolicy prod/p: "
@@ -399,7 +404,8 @@ def test_a_broken_shared_cluster_is_reported_once_not_by_every_question_using_it
     (lessons / "quiz" / "clusters.yaml").write_text(CLUSTER.replace("name: a,", "name: A_,"))
     loaded, problems = load(lessons)
     (problem,) = problems
-    assert problem.startswith(f"lessons/quiz/clusters.yaml:{line_of(CLUSTER, 'name: a,')}: clusters.tiny: Pod prod/A_:")
+    assert problem.startswith(f"lessons/quiz/clusters.yaml:{line_of(CLUSTER, 'name: a,')}: "
+                              "clusters.tiny: Pod prod/A_:")
     assert dict(loaded.questions) == {}  # the questions on it are left out, silently
 
 

@@ -202,10 +202,12 @@ def line_of(text, needle):
 
 
 def test_a_wrongly_typed_field_is_reported_with_its_file_line_and_path(lessons):
-    text = edit(lessons / "stages" / "stage-3.yaml", "port: 3306, allowed: true}", "port: 3306, allowed: maybe}")
+    text = edit(lessons / "stages" / "stage-3.yaml",
+                "port: 3306, allowed: true}", "port: 3306, allowed: maybe}")
     line = line_of(text, "allowed: maybe")
     assert stage_catalog.problems() == [
-        f"lessons/stages/stage-3.yaml:{line}: claims.guide.probes[0].allowed: must be true or false, not text"]
+        f"lessons/stages/stage-3.yaml:{line}: claims.guide.probes[0].allowed: "
+        "must be true or false, not text"]
 
 
 def test_broken_yaml_syntax_names_its_line(lessons):
@@ -233,7 +235,8 @@ def test_missing_unknown_and_unreadable_are_each_reported(lessons):
     assert found == [
         f'lessons/stages/stage-3.yaml:{line_of(text, "titel:")}: titel: unknown field "titel" '
         "(expected one of number, slug, title, goal, body, try, yaml, claims)",
-        "lessons/stages/stage-5.yaml: is missing: stages are numbered from 1 with no gap (found 1, 2, 3, 4, 6)",
+        "lessons/stages/stage-5.yaml: is missing: "
+        "stages are numbered from 1 with no gap (found 1, 2, 3, 4, 6)",
     ]
     # What is broken is left out; the rest loads, and keeps its number.
     assert [s.number for s in catalog().stages] == [1, 2, 4, 6]
@@ -250,14 +253,16 @@ def test_content_is_loaded_safely_through_the_engines_loader(lessons):
 
 def test_a_repeated_key_is_refused(lessons):
     edit(lessons / "stages" / "stage-6.yaml", "number: 6", "number: 6\nnumber: 6")
-    assert stage_catalog.problems() == ['lessons/stages/stage-6.yaml:2: mapping key "number" already defined at line 1']
+    assert stage_catalog.problems() == [
+        'lessons/stages/stage-6.yaml:2: mapping key "number" already defined at line 1']
 
 
 def test_a_broken_cluster_is_reported_once_with_its_own_line(lessons):
     text = edit(lessons / "clusters" / "split.yaml", "containerPort: 3306", "containerPort: 0")
     found = stage_catalog.problems()
     assert len(found) == 1  # the stages' claims about the split scenario are not reported again
-    assert found[0].startswith(f"lessons/clusters/split.yaml:{line_of(text, 'containerPort: 0')}: Pod data/db: ")
+    assert found[0].startswith(
+        f"lessons/clusters/split.yaml:{line_of(text, 'containerPort: 0')}: Pod data/db: ")
     assert found[0].endswith("(the cluster of scenario [1] in lessons/stages/scenarios.yaml)")
 
 
@@ -296,27 +301,31 @@ def test_a_broken_stage_file_hides_no_problem_of_another(lessons):
     text = edit(lessons / "stages" / "stage-5.yaml", "reaches_db: [", "reaches_db: [prod/nope, ")
     found = stage_catalog.problems()
     assert len(found) == 2 and found[0].startswith("lessons/stages/stage-2.yaml:")
-    assert found[1] == (f"lessons/stages/stage-5.yaml:{line_of(text, 'prod/nope')}: claims.guide.reaches_db[0]: "
-                        "'prod/nope' is no pod or outside host of scenario guide")
+    assert found[1] == (f"lessons/stages/stage-5.yaml:{line_of(text, 'prod/nope')}: "
+                        "claims.guide.reaches_db[0]: 'prod/nope' is no pod or outside host of scenario guide")
 
 
 def test_unknown_fields_of_scenarios_focus_externals_tables_and_claims_are_reported(lessons):
-    scenarios = edit(lessons / "stages" / "scenarios.yaml", "  cluster: split.yaml", "  cluster: split.yaml\n  clustr: x")
-    scenarios = edit(lessons / "stages" / "scenarios.yaml", "{pod: data/db, port: 3306,", "{pod: data/db, prot: 1, port: 3306,")
-    scenarios = edit(lessons / "stages" / "scenarios.yaml", "{ip: 203.0.113.50, label: a host on the internet}\n- slug",
+    scenarios = edit(lessons / "stages" / "scenarios.yaml",
+                     "  cluster: split.yaml", "  cluster: split.yaml\n  clustr: x")
+    scenarios = edit(lessons / "stages" / "scenarios.yaml",
+                     "{pod: data/db, port: 3306,", "{pod: data/db, prot: 1, port: 3306,")
+    scenarios = edit(lessons / "stages" / "scenarios.yaml",
+                     "{ip: 203.0.113.50, label: a host on the internet}\n- slug",
                      "{ip: 203.0.113.50, lable: a host on the internet}\n- slug")
     stage = edit(lessons / "stages" / "stage-5.yaml", "      caption: Selector logic\n",
                  "      caption: Selector logic\n      colour: red\n")
     stage = edit(lessons / "stages" / "stage-5.yaml", "  split:\n", "  split:\n    reaches: []\n")
     expected = "expected one of slug, title, summary, cluster, apply_namespace, focus, ports, externals"
     assert stage_catalog.problems() == [
-        f'lessons/stages/scenarios.yaml:{line_of(scenarios, "lable")}: [0].externals[1].lable: unknown field "lable" '
-        "(expected one of ip, label)",
-        f'lessons/stages/scenarios.yaml:{line_of(scenarios, "clustr")}: [1].clustr: unknown field "clustr" ({expected})',
-        f'lessons/stages/scenarios.yaml:{line_of(scenarios, "prot: 1")}: [1].focus.prot: unknown field "prot" '
-        "(expected one of pod, port, protocol, label)",
-        f'lessons/stages/stage-5.yaml:{line_of(stage, "colour")}: body[{table_index(stage)}].table.colour: unknown '
-        'field "colour" (expected one of caption, header, rows)',
+        f'lessons/stages/scenarios.yaml:{line_of(scenarios, "lable")}: [0].externals[1].lable: '
+        'unknown field "lable" (expected one of ip, label)',
+        f'lessons/stages/scenarios.yaml:{line_of(scenarios, "clustr")}: [1].clustr: '
+        f'unknown field "clustr" ({expected})',
+        f'lessons/stages/scenarios.yaml:{line_of(scenarios, "prot: 1")}: [1].focus.prot: '
+        'unknown field "prot" (expected one of pod, port, protocol, label)',
+        f'lessons/stages/stage-5.yaml:{line_of(stage, "colour")}: body[{table_index(stage)}].table.colour: '
+        'unknown field "colour" (expected one of caption, header, rows)',
         f'lessons/stages/stage-5.yaml:{line_of(stage, "reaches: []")}: claims.split.reaches: unknown field '
         '"reaches" (expected one of reaches_db, db_reaches, probes)',
     ]
@@ -340,6 +349,7 @@ def test_a_scenario_slug_used_twice_is_reported_once_and_the_second_left_out(les
 
 
 def test_the_focus_protocol_is_tcp_unless_given(lessons):
-    edit(lessons / "stages" / "scenarios.yaml", "{pod: prod/db, port: 3306, protocol: TCP,", "{pod: prod/db, port: 3306,")
+    edit(lessons / "stages" / "scenarios.yaml",
+         "{pod: prod/db, port: 3306, protocol: TCP,", "{pod: prod/db, port: 3306,")
     assert stage_catalog.problems() == []
     assert catalog().scenario("guide").focus.protocol == "TCP"

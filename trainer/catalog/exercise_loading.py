@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from trainer.grading.addresses import smallest_network
@@ -199,7 +201,8 @@ def _pod_network(r: FieldReader, data: dict, cluster: Cluster | None) -> IPBlock
     except ValueError:
         r.fail(("pod_network",), f"{text!r} is not an IPv4 CIDR such as 10.1.0.0/16")
         return None
-    outside = [p.key for p in cluster.pods if p.ip and ipaddress.ip_address(p.ip) not in network] if cluster else []
+    pods = cluster.pods if cluster else ()
+    outside = [p.key for p in pods if p.ip and ipaddress.ip_address(p.ip) not in network]
     if outside:
         r.fail(("pod_network",), f"{text} does not hold the address of {', '.join(outside[:3])}")
     return IPBlock(str(network))
@@ -292,30 +295,74 @@ def _check_question_check(r: FieldReader, at: tuple, check: dict, choices, clust
     kind = kinds[0]
     r.unknown_fields(check, at, CHECK_FIELDS[kind])
     value = r.field(check, at + (kind,), str)
-    choice_at = at[:-1] + ("choices",)
-    if kind == "count":
-        if value is not None and value not in ("policies", "pods"):
-            r.fail(at + ("count",), "must be policies or pods")
-        r.field(check, at + ("namespace",), str)
-        if choices is not None and not all(c.isdigit() for c in choices):
-            r.fail(at, "a count question's choices must be numbers")
-    elif kind in ("selected_by", "policy_types"):
-        policies = {p.key for p in cluster.policies} if cluster is not None else None
-        if value is not None and policies is not None and value not in policies:
-            r.fail(at + (kind,), f"{value!r} is not a NetworkPolicy of the cluster (ns/name)")
-        if kind == "policy_types" and choices is not None \
-                and not set(choices) <= set(POLICY_TYPE_CHOICES.values()):
-            r.fail(at, f"choices must be among {', '.join(POLICY_TYPE_CHOICES.values())}")
-        if kind == "selected_by" and choices is not None and cluster is not None:
-            pods = {p.key for p in cluster.pods}
-            for i, c in enumerate(choices):
-                if c != NONE_CHOICE and c not in pods:
-                    r.fail(choice_at + (i,), f"{c!r} is not a pod of the cluster (namespace/name)")
-    else:
-        if value is not None:
-            check_end(value, at + (kind,))
-        r.port(check, at + ("port",))
-        r.protocol(check, at + ("protocol",))
-        for i, c in enumerate(choices or ()):
-            if c != NONE_CHOICE:
-                check_end(c, choice_at + (i,))
+    _CHECK_KINDS[kind](_Check(r, at, check, kind, value, choices, cluster, check_end))
+
+
+@dataclass(frozen=True)
+class _Check:
+    """A question's check being read: its kind, that kind's value (None when reported broken),
+    and what it is held against."""
+
+    r: FieldReader
+    at: tuple  # the check's path: ("questions", i, "check")
+    check: dict
+    kind: str
+    value: str | None
+    choices: tuple[str, ...] | None  # None when broken (reported)
+    cluster: Cluster | None  # None when broken (reported)
+    check_end: Callable[[str, tuple], None]
+
+    def choice_at(self, i: int) -> tuple:
+        return self.at[:-1] + ("choices", i)
+
+
+def _check_count(c: _Check) -> None:
+    if c.value is not None and c.value not in ("policies", "pods"):
+        c.r.fail(c.at + ("count",), "must be policies or pods")
+    c.r.field(c.check, c.at + ("namespace",), str)
+    if c.choices is not None and not all(choice.isdigit() for choice in c.choices):
+        c.r.fail(c.at, "a count question's choices must be numbers")
+
+
+def _check_policy_named(c: _Check) -> None:
+    """The check's value names a NetworkPolicy of the cluster."""
+    policies = {p.key for p in c.cluster.policies} if c.cluster is not None else None
+    if c.value is not None and policies is not None and c.value not in policies:
+        c.r.fail(c.at + (c.kind,), f"{c.value!r} is not a NetworkPolicy of the cluster (ns/name)")
+
+
+def _check_selected_by(c: _Check) -> None:
+    _check_policy_named(c)
+    if c.choices is None or c.cluster is None:
+        return
+    pods = {p.key for p in c.cluster.pods}
+    for i, choice in enumerate(c.choices):
+        if choice != NONE_CHOICE and choice not in pods:
+            c.r.fail(c.choice_at(i), f"{choice!r} is not a pod of the cluster (namespace/name)")
+
+
+def _check_policy_types(c: _Check) -> None:
+    _check_policy_named(c)
+    if c.choices is not None and not set(c.choices) <= set(POLICY_TYPE_CHOICES.values()):
+        c.r.fail(c.at, f"choices must be among {', '.join(POLICY_TYPE_CHOICES.values())}")
+
+
+def _check_reach(c: _Check) -> None:
+    """reaches / reached_from: the value and every choice but NONE_CHOICE are ends of the exercise."""
+    if c.value is not None:
+        c.check_end(c.value, c.at + (c.kind,))
+    c.r.port(c.check, c.at + ("port",))
+    c.r.protocol(c.check, c.at + ("protocol",))
+    for i, choice in enumerate(c.choices or ()):
+        if choice != NONE_CHOICE:
+            c.check_end(choice, c.choice_at(i))
+
+
+# What each kind of check (a key of CHECK_FIELDS) holds the check and the choices to.
+_CHECK_KINDS: dict[str, Callable[[_Check], None]] = {
+    "count": _check_count,
+    "selected_by": _check_selected_by,
+    "reaches": _check_reach,
+    "reached_from": _check_reach,
+    "policy_types": _check_policy_types,
+}

@@ -197,7 +197,8 @@ class FieldReader:
                 self.fail(path + (key,), f"unknown field {clip(str(key), PATH_PART_LIMIT)} "
                                          f"(expected one of {', '.join(known)})")
                 absent = [k for k in known if k not in data]
-                self.misspelt.update(path + (k,) for k in get_close_matches(str(key), absent, n=1, cutoff=0.75))
+                typo_of = get_close_matches(str(key), absent, n=1, cutoff=0.75)
+                self.misspelt.update(path + (k,) for k in typo_of)
 
     def missing(self, data, path: tuple) -> bool:
         """Whether the field at path is absent, and not because an unknown key reported is its typo:

@@ -48,8 +48,8 @@ def key_disagreements(spec: QuestionSpec, current: Bank) -> list[tuple[tuple, st
             continue
         verdict = check_choice(analyzer, c)
         if (verdict.allowed == c.expect_allowed) != c.correct:
-            messages.append((("choices", i, "correct"), f"the key says {str(c.correct).lower()}, but the engine "
-                                                        f"finds {verdict.summary}"))
+            message = f"the key says {str(c.correct).lower()}, but the engine finds {verdict.summary}"
+            messages.append((("choices", i, "correct"), message))
     for i, ip in enumerate(spec.externals):
         if not _is_outside(analyzer, ip):
             messages.append((("externals", i), f"{ip} is not the IP of a host outside the cluster"))

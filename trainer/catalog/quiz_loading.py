@@ -108,7 +108,8 @@ def load_bank(root: Path, stage_numbers=()) -> tuple[Bank, tuple[str, ...]]:
 
 def _topics(path: Path, root: Path, shared: _Shared, problems: list[str]) -> None:
     reader, data = FieldReader.read(path, shown_name(path, root))
-    raw = reader.field(data, ("topics",), dict) if data is not None and reader.mapping(data, (), ("topics",)) else None
+    readable = data is not None and reader.mapping(data, (), ("topics",))
+    raw = reader.field(data, ("topics",), dict) if readable else None
     if raw == {}:
         reader.fail(("topics",), "must be a mapping of topic slug to title and rule")
     if raw is not None:
@@ -127,7 +128,8 @@ def _topics(path: Path, root: Path, shared: _Shared, problems: list[str]) -> Non
 def _clusters(path: Path, root: Path, shared: _Shared, problems: list[str]) -> None:
     """Each named cluster, loaded by the engine: a broken one is reported here, once."""
     reader, data = FieldReader.read(path, shown_name(path, root))
-    raw = reader.field(data, ("clusters",), dict) if data is not None and reader.mapping(data, (), ("clusters",)) else None
+    readable = data is not None and reader.mapping(data, (), ("clusters",))
+    raw = reader.field(data, ("clusters",), dict) if readable else None
     if raw is not None:
         shared.cluster_names = {str(name) for name in raw}
     for name, _ in (raw or {}).items():
@@ -169,61 +171,35 @@ def _question(raw, at: tuple, template: bool, r: FieldReader, shared: _Shared) -
     def text(key, required=True):
         return r.field(raw, at + (key,), str, required)
 
-    slug = text("slug")
-    if slug is not None and not SLUG.fullmatch(slug):
-        r.fail(at + ("slug",), "must be lower-case words joined by '-'")
-    kind = text("kind")
-    if kind is not None and kind not in KINDS:
-        r.fail(at + ("kind",), f"must be one of {', '.join(KINDS)}")
-        kind = None
-    topic = text("topic")
-    if topic is not None and shared.topic_names is not None and topic not in shared.topic_names:
-        r.fail(at + ("topic",), f"must be a topic of {TOPICS_FILE}, not {topic!r}")
-    stage = r.field(raw, at + ("stage",), int)
-    numbers = shared.stage_numbers
-    if stage is not None and numbers and stage not in numbers:
-        r.fail(at + ("stage",), f"must be the number of a stage ({min(numbers)} to {max(numbers)})")
+    slug, kind, topic, stage = _identity(raw, at, r, shared)
     prompt, explanation = text("prompt"), text("explanation")
     yaml, manifests, policies = text("yaml", False), text("manifests", False), text("policies", False)
     multiple = r.field(raw, at + ("multiple",), bool, required=False)
     shuffle = r.field(raw, at + ("shuffle",), bool, required=False)
-    cluster = text("cluster", False)
-    if cluster is not None and shared.cluster_names is not None and cluster not in shared.cluster_names:
-        r.fail(at + ("cluster",), f"no cluster {cluster!r} in {CLUSTERS_FILE}")
+    cluster = _cluster_name(raw, at, r, shared)
     has_cluster = not (r.missing(raw, at + ("cluster",)) and r.missing(raw, at + ("manifests",)))
     if raw.get("yaml") is not None and raw.get("policies") is not None:
         r.fail(at + ("yaml",), "give yaml (shown only) or policies (shown and applied), not both")
     externals = r.strings(raw, at + ("externals",), required=False)
     requires = r.strings(raw, at + ("requires",), required=False)
 
-    params = pick = None
-    if template:
-        params = _params(raw, at, r)
-        pick = r.field(raw, at + ("pick",), int, required=False)
-        if pick is not None and pick < 2:
-            r.fail(at + ("pick",), "must be a whole number of choices, at least 2")
+    params, pick = _template_fields(raw, at, r) if template else (None, None)
     # How many choices may be right is known when `multiple` is, or is genuinely left out.
     multiple_known = multiple is not None or r.missing(raw, at + ("multiple",))
     choices = _choices(raw, at, template, kind, multiple_known, r)
-    needing = [name for name, needs in (("policies", raw.get("policies") is not None), ("requires", bool(requires)),
-                                        ("probes", any(c.probe for c in choices or ()))) if needs]
-    if needing and not has_cluster:  # one message, whatever needs it
-        listed = " and ".join(filter(None, (", ".join(needing[:-1]), needing[-1])))
-        r.fail(at + ("cluster",), f"is missing: {listed} are checked on a cluster (give cluster or manifests)")
+    _check_has_cluster(raw, at, has_cluster, requires, choices, r)
     if pick is not None and choices is not None and pick > len(choices):
         r.fail(at + ("pick",), f"picks {pick} of only {len(choices)} choices")
     if params is not None:
         _check_placeholders(raw, at, params, r)
     for i, probe in enumerate(() if template else requires or ()):
-        try:
-            Probe.parse(probe)
-        except ValueError as exc:
-            r.fail(at + ("requires", i), str(exc))
+        _check_probe(probe, at + ("requires", i), r)
     if len(r.problems) > before:
         return None
     spec = QuestionSpec(
-        slug=slug, kind=kind, topic=topic, stage=stage, prompt=prompt.strip(), explanation=explanation.strip(),
-        choices=choices, multiple=bool(multiple), shuffle=shuffle is not False, yaml=yaml or "",
+        slug=slug, kind=kind, topic=topic, stage=stage, prompt=prompt.strip(),
+        explanation=explanation.strip(), choices=choices, multiple=bool(multiple),
+        shuffle=shuffle is not False, yaml=yaml or "",
         cluster=cluster or "", manifests=manifests or "", policies=policies or "",
         externals=tuple(e.strip() for e in externals), requires=tuple(q.strip() for q in requires),
         params=params or (), pick=pick, origin=r.origin(at),
@@ -233,8 +209,65 @@ def _question(raw, at: tuple, template: bool, r: FieldReader, shared: _Shared) -
     return None if len(r.problems) > before else spec
 
 
+def _identity(raw, at: tuple, r: FieldReader, shared: _Shared) -> tuple:
+    """The question's slug, kind, topic and stage, each checked; the kind is None when not one of KINDS."""
+    slug = r.field(raw, at + ("slug",), str)
+    if slug is not None and not SLUG.fullmatch(slug):
+        r.fail(at + ("slug",), "must be lower-case words joined by '-'")
+    kind = r.field(raw, at + ("kind",), str)
+    if kind is not None and kind not in KINDS:
+        r.fail(at + ("kind",), f"must be one of {', '.join(KINDS)}")
+        kind = None
+    topic = r.field(raw, at + ("topic",), str)
+    if topic is not None and shared.topic_names is not None and topic not in shared.topic_names:
+        r.fail(at + ("topic",), f"must be a topic of {TOPICS_FILE}, not {topic!r}")
+    stage = r.field(raw, at + ("stage",), int)
+    numbers = shared.stage_numbers
+    if stage is not None and numbers and stage not in numbers:
+        r.fail(at + ("stage",), f"must be the number of a stage ({min(numbers)} to {max(numbers)})")
+    return slug, kind, topic, stage
+
+
+def _cluster_name(raw, at: tuple, r: FieldReader, shared: _Shared) -> str | None:
+    """The optional shared cluster, which must be one of clusters.yaml (when that can be read)."""
+    cluster = r.field(raw, at + ("cluster",), str, False)
+    if cluster is not None and shared.cluster_names is not None and cluster not in shared.cluster_names:
+        r.fail(at + ("cluster",), f"no cluster {cluster!r} in {CLUSTERS_FILE}")
+    return cluster
+
+
+def _template_fields(raw, at: tuple, r: FieldReader) -> tuple[tuple | None, int | None]:
+    """A template's params (None when broken) and pick (None when left out or broken)."""
+    params = _params(raw, at, r)
+    pick = r.field(raw, at + ("pick",), int, required=False)
+    if pick is not None and pick < 2:
+        r.fail(at + ("pick",), "must be a whole number of choices, at least 2")
+    return params, pick
+
+
+def _check_has_cluster(raw, at: tuple, has_cluster: bool, requires, choices, r: FieldReader) -> None:
+    """Policies, requires and probes are checked on a cluster: one message, whatever needs it."""
+    if has_cluster:
+        return
+    needs = (("policies", raw.get("policies") is not None), ("requires", bool(requires)),
+             ("probes", any(c.probe for c in choices or ())))
+    needing = [name for name, needed in needs if needed]
+    if needing:
+        listed = " and ".join(filter(None, (", ".join(needing[:-1]), needing[-1])))
+        r.fail(at + ("cluster",),
+               f"is missing: {listed} are checked on a cluster (give cluster or manifests)")
+
+
+def _check_probe(text: str, where: tuple, r: FieldReader) -> None:
+    try:
+        Probe.parse(text)
+    except ValueError as exc:
+        r.fail(where, str(exc))
+
+
 def _params(raw, at: tuple, r: FieldReader) -> tuple | None:
-    """{name: [values]}; a value may be a mapping, whose keys k give placeholders $name_k. None when broken."""
+    """{name: [values]}, or None when broken. A value may be a mapping, whose keys k give
+    placeholders $name_k."""
     given = r.field(raw, at + ("params",), dict)
     if given == {}:
         r.fail(at + ("params",), "a template needs params: {name: [values, ...]}")
@@ -275,41 +308,55 @@ def _choices(raw, at: tuple, template: bool, kind: str | None, multiple_known: b
     before = len(r.problems)
     choices = []
     for i, c in enumerate(listed):
-        ca = at + ("choices", i)
-        if not r.mapping(c, ca, CHOICE_FIELDS):
-            continue
-        text, probe, yaml = (r.field(c, ca + (k,), str, required=False) for k in ("text", "probe", "yaml"))
-        expect = r.field(c, ca + ("expect",), str, required=False)
-        if expect is not None and expect not in ("allowed", "denied"):
-            r.fail(ca + ("expect",), "must be allowed or denied")
-        no_probe = r.missing(c, ca + ("probe",))
-        if template and "correct" in c:  # (the first that applies: one mistake, one message)
-            r.fail(ca + ("correct",), "a template's key comes from the engine: give a probe, not correct")
-        elif template and no_probe:
-            r.fail(ca + ("probe",), "every choice of a template needs a probe")
-        elif kind == "prediction" and no_probe:
-            r.fail(ca + ("probe",), "a prediction choice needs a probe for the engine to check")
-        elif no_probe and all(r.missing(c, ca + (k,)) for k in ("text", "yaml")):
-            r.fail(ca, "needs text, probe or yaml")
-        elif no_probe and c.get("expect") is not None:
-            r.fail(ca + ("expect",), "expect needs a probe")
-        correct = None if template else r.field(c, ca + ("correct",), bool)
-        if not template and probe is not None:
-            try:
-                Probe.parse(probe)
-            except ValueError as exc:
-                r.fail(ca + ("probe",), str(exc))
-        choices.append(ChoiceSpec(text=(text or "").strip(), probe=probe or "", expect_allowed=expect != "denied",
-                                  yaml=yaml or "", correct=correct))
+        choice = _choice(c, at + ("choices", i), template, kind, r)
+        if choice is not None:
+            choices.append(choice)
     if len(r.problems) > before:
         return None
     if not template:
-        right = sum(1 for c in choices if c.correct)
-        if right == 0:
-            r.fail(at + ("choices",), "no choice is correct")
-        elif right > 1 and multiple_known and not raw.get("multiple"):
-            r.fail(at + ("choices",), f"{right} choices are correct: set multiple: true, or keep one")
+        _check_key(raw, at, choices, multiple_known, r)
     return tuple(choices)
+
+
+def _choice(c, ca: tuple, template: bool, kind: str | None, r: FieldReader) -> ChoiceSpec | None:
+    """One choice, at ca; None when it is not a mapping (reported)."""
+    if not r.mapping(c, ca, CHOICE_FIELDS):
+        return None
+    text, probe, yaml = (r.field(c, ca + (k,), str, required=False) for k in ("text", "probe", "yaml"))
+    expect = r.field(c, ca + ("expect",), str, required=False)
+    if expect is not None and expect not in ("allowed", "denied"):
+        r.fail(ca + ("expect",), "must be allowed or denied")
+    _check_choice_gives(c, ca, template, kind, r)
+    correct = None if template else r.field(c, ca + ("correct",), bool)
+    if not template and probe is not None:
+        _check_probe(probe, ca + ("probe",), r)
+    return ChoiceSpec(text=(text or "").strip(), probe=probe or "", expect_allowed=expect != "denied",
+                      yaml=yaml or "", correct=correct)
+
+
+def _check_choice_gives(c: dict, ca: tuple, template: bool, kind: str | None, r: FieldReader) -> None:
+    """What a choice must give (a probe, or some text, ...): the first that applies is reported,
+    one mistake, one message."""
+    no_probe = r.missing(c, ca + ("probe",))
+    if template and "correct" in c:
+        r.fail(ca + ("correct",), "a template's key comes from the engine: give a probe, not correct")
+    elif template and no_probe:
+        r.fail(ca + ("probe",), "every choice of a template needs a probe")
+    elif kind == "prediction" and no_probe:
+        r.fail(ca + ("probe",), "a prediction choice needs a probe for the engine to check")
+    elif no_probe and all(r.missing(c, ca + (k,)) for k in ("text", "yaml")):
+        r.fail(ca, "needs text, probe or yaml")
+    elif no_probe and c.get("expect") is not None:
+        r.fail(ca + ("expect",), "expect needs a probe")
+
+
+def _check_key(raw, at: tuple, choices: list[ChoiceSpec], multiple_known: bool, r: FieldReader) -> None:
+    """A bank question's key: some choice is correct, and several only when the question says multiple."""
+    right = sum(1 for c in choices if c.correct)
+    if right == 0:
+        r.fail(at + ("choices",), "no choice is correct")
+    elif right > 1 and multiple_known and not raw.get("multiple"):
+        r.fail(at + ("choices",), f"{right} choices are correct: set multiple: true, or keep one")
 
 
 def _check_placeholders(raw, at: tuple, params, r: FieldReader) -> None:

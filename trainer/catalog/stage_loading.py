@@ -61,15 +61,16 @@ def load_stages(root: Path) -> tuple[Catalog, tuple[str, ...]]:
     for number in range(1, max(files, default=1) + 1):
         if number not in files:
             missing = shown_name(root / "stages" / f"stage-{number}.yaml", root)
-            problems.append(f"{missing}: is missing: stages are numbered from 1 with no gap (found {numbers})")
+            problems.append(f"{missing}: is missing: stages are numbered from 1 with no gap "
+                            f"(found {numbers})")
             continue
         stage = _load_stage(files[number], number, root, scenarios, declared, slugs, problems)
         if stage is not None:
             stages.append(stage)
     for path in sorted((root / "stages").glob("*.yaml")):
         if path.name != SCENARIOS_FILE and not STAGE_FILE.fullmatch(path.name):
-            problems.append(f"{shown_name(path, root)}: is not read: stages are stage-N.yaml (N = 1, 2, 3...), "
-                            f"the scenarios {SCENARIOS_FILE}")
+            problems.append(f"{shown_name(path, root)}: is not read: "
+                            f"stages are stage-N.yaml (N = 1, 2, 3...), the scenarios {SCENARIOS_FILE}")
     return Catalog(tuple(stages), tuple(scenarios)), tuple(problems)
 
 
@@ -279,7 +280,8 @@ def _claims(data, scenarios: list[Scenario], declared: list | None, reader: Fiel
         if not reader.mapping(item, at, CLAIM_FIELDS):
             continue
         scenario = by_slug.get(slug)
-        known = None if scenario is None else {p.key for p in scenario.cluster.pods} | {e.ip for e in scenario.externals}
+        known = (None if scenario is None
+                 else {p.key for p in scenario.cluster.pods} | {e.ip for e in scenario.externals})
 
         def check_end(name, path, slug=slug, known=known):
             if known is not None and name not in known:
@@ -298,7 +300,7 @@ def _claims(data, scenarios: list[Scenario], declared: list | None, reader: Fiel
                 if parsed:
                     db_reaches.add((dst, *parsed[0]))
             db_reaches = frozenset(db_reaches)
-        probes = tuple(read_probe(reader, raw, at + ("probes", i), check_end)
-                       for i, raw in enumerate(reader.field(item, at + ("probes",), list, required=False) or ()))
+        listed = reader.field(item, at + ("probes",), list, required=False) or ()
+        probes = tuple(read_probe(reader, raw, at + ("probes", i), check_end) for i, raw in enumerate(listed))
         claims[slug] = Claims(frozenset(reaches or ()), db_reaches, probes)
     return claims
