@@ -3,6 +3,17 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView, TemplateView
 
+
+class FaviconView(RedirectView):
+    """/favicon.ico to the hashed favicon, looked up per request: at import time the static
+    files may not be collected yet (manage.py check --deploy on a fresh box)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.svg")
+
+
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("accounts/", include("trainer.accounts.urls")),
@@ -13,7 +24,7 @@ urlpatterns = [
     path("progress/", include("trainer.progress.urls")),
     path("admin/", admin.site.urls),
     # Browsers and bookmarks ask for /favicon.ico whatever the page links.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", FaviconView.as_view()),
 ]
 
 # The site's own error pages (404 is Django's view with templates/404.html). /healthz and /readyz
