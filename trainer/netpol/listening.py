@@ -16,7 +16,7 @@ the panel shows beside an allowed verdict.
 
 from __future__ import annotations
 
-from .objects import ContainerPort, Pod
+from .objects import Pod
 
 PORTS_NAMED = 4  # declared ports a sentence names before it counts the rest
 
@@ -44,17 +44,17 @@ def listening_note(endpoint, port: int | str, protocol: str = "TCP") -> str:
         what = f"the {protocol} port named {port}" if isinstance(port, str) else f"{protocol} {port}"
         return (f"{endpoint.key} declares no container ports, so whether anything listens on "
                 f"{what} cannot be told (Kubernetes does not require the declarations)")
+    names = list(dict.fromkeys(f"{p.protocol} {p.port}" for p in endpoint.ports))
     if isinstance(port, str):
         return (f"nothing listens on a {protocol} port named {port} in {endpoint.key} "
-                f"(it has no such port; it declares {_ports(endpoint.ports)})")
-    declared = _ports(endpoint.ports)
-    return f"nothing listens on {protocol} {port} in {endpoint.key} (it declares {declared} only)"
+                f"(it has no such port; it declares {_words(names)})")
+    declared = f"{_words(names)} only" if len(names) <= PORTS_NAMED else \
+        f"{len(names)} other ports: {_words(names)}"
+    return f"nothing listens on {protocol} {port} in {endpoint.key} (it declares {declared})"
 
 
-def _ports(ports: tuple[ContainerPort, ...]) -> str:
+def _words(names: list[str]) -> str:
     """ "TCP 3306", "TCP 80 and UDP 53", "TCP 1, TCP 2, TCP 3, TCP 4 and 2 more"."""
-    names = list(dict.fromkeys(f"{p.protocol} {p.port}" for p in ports))
     if len(names) > PORTS_NAMED:
-        shown = names[:PORTS_NAMED]
-        return f"{', '.join(shown)} and {len(names) - PORTS_NAMED} more"
+        return f"{', '.join(names[:PORTS_NAMED])} and {len(names) - PORTS_NAMED} more"
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
