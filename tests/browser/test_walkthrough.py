@@ -195,7 +195,7 @@ def test_every_control_is_reachable_by_tab_with_a_visible_focus_ring(page):
     names = [" ".join(s["name"].split()) for s in stops]
     for expected in ("Skip to content", "Stage 3 policy (YAML)", "Evaluate", "Reset to the stage's YAML",
                      "Download YAML", "Skip the matrix",
-                     "dev/api-pod to dev/api-pod on TCP 3306: allowed. Explain",
+                     "dev/api-pod to dev/api-pod on TCP 3306: allowed, but nothing listens there. Explain",
                      "The picture in words",
                      "probe_from", "probe_to", "probe_port", "Check", "DB in its own namespace"):
         assert expected in names, expected
@@ -208,7 +208,9 @@ def test_every_control_is_reachable_by_tab_with_a_visible_focus_ring(page):
 
 def test_the_arrow_keys_move_through_the_matrix_and_enter_explains_with_the_lines_quoted(page):
     page.goto("/stages/3/")
-    first = page.get_by_role("button", name="dev/api-pod to dev/api-pod on TCP 3306: allowed. Explain")
+    # The first cell: a pod to itself on a port it does not declare (nothing listens there).
+    first = page.get_by_role(
+        "button", name="dev/api-pod to dev/api-pod on TCP 3306: allowed, but nothing listens there. Explain")
     first.focus()
     for key in ("End", "Home", "ArrowDown", "ArrowDown", "ArrowDown"):
         page.keyboard.press(key)

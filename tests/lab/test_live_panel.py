@@ -75,3 +75,11 @@ def test_without_javascript_the_panel_buttons_post_the_whole_page(client, exerci
 def test_malformed_panel_requests_are_400(client, exercise):
     assert client.post(url("evaluate"), {}, **HTMX).status_code == 400
     assert client.post(url("explain"), {"answer": "", "cell": "nonsense"}, **HTMX).status_code == 400
+
+
+def test_an_allowed_port_nothing_listens_on_is_said_in_the_lab_too(client, exercise):
+    # The solution lets prod/api-pod in on TCP 3306 only; prod/api-pod itself is open on every port.
+    response = client.post(url("explain"), {"answer": SOLUTION, "cell": "prod/db>prod/api-pod>3306/TCP"},
+                           **HTMX)
+    assert ("Allowed by the policies, but nothing listens on TCP 3306 in prod/api-pod "
+            "(it declares TCP 8080 only).") in response.content.decode()

@@ -12,6 +12,8 @@ from tests.lab.lab_fixtures import CLUSTER, SOLUTION
 from trainer.limits import CONTENT
 from trainer.netpol.build import load_cluster, load_policies
 from trainer.netpol.evaluation import Analyzer
+from trainer.panel.panel import explain
+from trainer.panel.world import World
 from trainer.terminal import Baseline, Changes, current_cluster, run
 from trainer.terminal.manifests import policy_manifest
 from trainer.terminal.text import human_duration, tabwrite
@@ -521,6 +523,33 @@ def test_an_allowed_port_nobody_listens_on_is_refused_not_timed_out(lab):
     assert lab("kubectl exec -n prod web -- curl -m 2 api-pod:9999").startswith("curl: (7) Failed to connect")
     # dev/api-pod declares no ports, so the lab assumes it listens on any.
     assert "succeeded" in lab("kubectl exec -n prod web -- nc -zv -w 2 10.2.0.20 9999")
+
+
+def test_the_protocol_counts_when_a_pod_declares_its_ports(lab):
+    # prod/db declares TCP 3306 only: UDP 3306 reaches it (nothing isolates it) and is refused.
+    assert "succeeded" in lab("kubectl exec -n prod web -- nc -zv -w 2 db 3306")
+    assert lab("kubectl exec -n prod web -- nc -zvu -w 2 db 3306") == (
+        "nc: connect to db port 3306 (udp) failed: Connection refused\n"
+        "command terminated with exit code 1")
+    assert "succeeded" in lab("kubectl exec -n prod web -- nc -zvu -w 2 10.0.0.10 53")  # coredns, UDP 53
+
+
+@pytest.mark.parametrize("src, dst, port, udp", [
+    ("prod/web", "prod/db", 3306, False), ("prod/web", "prod/db", 3307, False),
+    ("prod/web", "prod/db", 3306, True), ("prod/db", "prod/api-pod", 8080, False),
+    ("prod/db", "prod/api-pod", 80, False), ("prod/db", "dev/api-pod", 9999, False),
+    ("prod/api-pod", "kube-system/coredns", 53, True), ("prod/api-pod", "kube-system/coredns", 54, True),
+    ("prod/web", "prod/web", 81, False),
+])
+def test_the_terminal_refuses_where_the_panel_says_nothing_listens(lab, src, dst, port, udp):
+    world = World(cluster=lab.baseline.cluster)
+    protocol = "UDP" if udp else "TCP"
+    answer = explain(world, "", src, dst, port, protocol)
+    ns, name = src.split("/")
+    ip = lab.baseline.cluster.pod(dst).ip
+    out = lab(f"kubectl exec -n {ns} {name} -- nc -zv{'u' if udp else ''} -w 2 {ip} {port}")
+    assert answer.verdict.allowed and ("Connection refused" in out) == answer.unheard, out
+    assert ("succeeded" in out) == (not answer.unheard)
 
 
 def test_outside_hosts_answer_as_egress_ipblocks_decide(lab):

@@ -199,3 +199,29 @@ def test_download_gives_the_stage_yaml_and_the_edited_text(client, stage3):
 def test_get_only_and_post_only_views(client):
     assert client.get(url("evaluate")).status_code == 405
     assert client.post(url("stage"), post_form("")).status_code == 405
+
+
+def test_a_cell_allowed_where_nothing_listens_says_so(client):
+    stage1 = catalog().stage(1)  # nothing isolates the DB yet: TCP 80 is allowed, it declares 3306
+    page = client.get(url("stage", 1)).content.decode()
+    assert 'aria-label="prod/web to prod/db on TCP 80: allowed, but nothing listens there. Explain"' in page
+    assert "allowed, but nothing listens there: the destination declares no such container port" in page
+    data = post_form(stage1.yaml, cell="prod/web>prod/db>80/TCP")
+    html = client.post(url("explain", 1), data, **HTMX).content.decode()
+    assert ("Allowed by the policies, but nothing listens on TCP 80 in prod/db "
+            "(it declares TCP 3306 only).") in html
+    assert "Who can reach the DB (prod/db) on TCP 3306?" in page  # the headline asks about 3306 still
+
+
+def test_the_probe_says_when_nothing_listens_on_an_allowed_port(client):
+    probe = {"probe_from": "prod/web", "probe_to": "prod/db", "probe_port": "3307", "probe_protocol": "TCP"}
+    html = client.post(url("probe", 1), post_form(catalog().stage(1).yaml, **probe), **HTMX).content.decode()
+    assert "<strong>allowed</strong>" in html
+    assert ("Allowed by the policies, but nothing listens on TCP 3307 in prod/db "
+            "(it declares TCP 3306 only).") in html
+    # Where the policies deny it, the connection never arrives: nothing to say about listening.
+    denied = client.post(url("probe"), post_form(catalog().stage(3).yaml, **probe), **HTMX).content.decode()
+    assert "<strong>denied</strong>" in denied and "nothing listens" not in denied
+    declared = client.post(url("probe", 1), post_form(catalog().stage(1).yaml, **{
+        **probe, "probe_port": "3306"}), **HTMX).content.decode()
+    assert "<strong>allowed</strong>" in declared and "nothing listens" not in declared

@@ -4,7 +4,8 @@ The matrix is computed with bitmasks over groups (see compiled.py): for each
 port, the sources each destination's ingress admits and the destinations each
 source's egress admits, then one AND per row, asking the same rule matchers as
 the verdicts (matchers.py). A cell's explanation comes from Analyzer.check on
-its pods, only when asked for.
+its pods, only when asked for. Whether anything listens on a cell's port is
+the destination's declarations' business (listening.py; Matrix.declares).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from functools import cached_property
 
 from .compiled import bits, ip_key
 from .evaluation import Analyzer
+from .listening import declares
 from .objects import ExternalHost
 
 Port = tuple[int, str]
@@ -153,6 +155,12 @@ class Matrix:
         if s >= self.pod_group_count and d >= self.pod_group_count:
             return None
         return bool(self._rows[port][s] >> d & 1)
+
+    def declares(self, d: int, port: Port) -> bool | None:
+        """Whether destination group d declares the port (listening.py): its pods share their
+        container ports, so the first one speaks for all; None for an outside host or a group
+        declaring no ports."""
+        return declares(self.groups[d].members[0], port[0], port[1])
 
     def count_allowed(self) -> int:
         return sum(bin(row).count("1") for rows in self._rows.values() for row in rows)

@@ -4,7 +4,8 @@ evaluate() answers one edit: the problems with their lines, or the headline
 ("who can reach the DB?"), the grouped matrix, the picture, the learner's
 policies and what changed since the previous evaluation (whose allowed set the
 caller keeps: memory.py). explain() answers one question (a matrix cell or a
-what-if probe) with its Verdict.
+what-if probe) with its Verdict. Both say when the policies allow a port the
+destination does not declare: nothing listens there (trainer.netpol.listening).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from trainer.netpol.evaluation import Analyzer, Verdict
+from trainer.netpol.listening import declares, listening_note
 from trainer.netpol.matrix import build_matrix, declared_ports
 from trainer.netpol.objects import PROTOCOLS, ExternalHost
 from trainer.netpol.problems import InputError
@@ -55,10 +57,13 @@ class Cell:
     allowed: bool | None  # None: no policy could apply (between two outside hosts)
     value: str  # what the cell's button posts: "src>dst>3306/TCP"
     title: str  # "prod/web to prod/db on TCP 3306: denied. Explain"
+    unheard: bool = False  # allowed, but the destination declares other ports: nothing listens
 
     @property
     def css(self) -> str:
-        return "na" if self.allowed is None else "yes" if self.allowed else "no"
+        if self.allowed is None:
+            return "na"
+        return ("yes unheard" if self.unheard else "yes") if self.allowed else "no"
 
     @property
     def symbol(self) -> str:
@@ -78,6 +83,7 @@ class MatrixView:
     columns: tuple[Row, ...]  # the groups again, as column headers (cells unused)
     rows: tuple[Row, ...]
     ports: tuple[str, ...]
+    unheard: bool = False  # some cell is allowed on a port its destination does not declare
 
 
 @dataclass(frozen=True)
@@ -139,6 +145,9 @@ class Explanation:
     editor_lines: tuple[int, ...] = ()
     # Those lines' text, shown beside the explanation: the editor may be scrolled far away.
     quoted: tuple[tuple[int, str], ...] = ()
+    # When allowed: whether anything listens there, in words ("" when the port is declared).
+    listening: str = ""
+    unheard: bool = False  # the destination declares other ports: nothing listens there
 
     @property
     def steps(self) -> list[str]:
@@ -221,6 +230,9 @@ def _words(items: list[str]) -> str:
 def _matrix_view(matrix) -> MatrixView:
     ports = tuple(f"{proto} {number}" for number, proto in matrix.ports)
     heads = tuple(Row(g.label, g.keys, g.external, ()) for g in matrix.groups)
+    # Whether each destination declares each port: asked once per column, not once per cell.
+    silent = [[matrix.declares(d, port) is False for port in matrix.ports]
+              for d in range(len(matrix.groups))]
     rows = []
     for s, src in enumerate(matrix.groups):
         cells = []
@@ -228,16 +240,20 @@ def _matrix_view(matrix) -> MatrixView:
             # The cell's explanation is asked about representative members (as Matrix.cell does).
             dst_key = dst.keys[1] if s == d and len(dst.keys) > 1 else dst.keys[0]
             cells.append(tuple(
-                _cell(src, dst, dst_key, label, port, matrix.is_allowed(s, d, port))
-                for label, port in zip(ports, matrix.ports, strict=True)))
+                _cell(src, dst, dst_key, label, port, matrix.is_allowed(s, d, port), silent[d][i])
+                for i, (label, port) in enumerate(zip(ports, matrix.ports, strict=True))))
         rows.append(Row(src.label, src.keys, src.external, tuple(cells)))
-    return MatrixView(heads, tuple(rows), ports)
+    unheard = any(c.unheard for row in rows for column in row.cells for c in column)
+    return MatrixView(heads, tuple(rows), ports, unheard)
 
 
-def _cell(src, dst, dst_key, label, port, allowed) -> Cell:
+def _cell(src, dst, dst_key, label, port, allowed, silent: bool) -> Cell:
     word = "no policy applies" if allowed is None else "allowed" if allowed else "denied"
+    unheard = bool(allowed) and silent
+    if unheard:
+        word = "allowed, but nothing listens there"
     title = f"{src.label} to {dst.label} on {label}: {word}. Explain"
-    return Cell(label, allowed, f"{src.keys[0]}>{dst_key}>{port[0]}/{port[1]}", title)
+    return Cell(label, allowed, f"{src.keys[0]}>{dst_key}>{port[0]}/{port[1]}", title, unheard)
 
 
 def _policies(own, cluster) -> tuple[list[PolicyView], list[str]]:
@@ -308,7 +324,22 @@ def explain(world: World, text: str, src: str, dst: str, port, protocol: str = "
         return Explanation(None, "Both ends are outside the cluster; no NetworkPolicy applies between them.")
     verdict = analyzer.check(ends[0], ends[1], number, protocol)
     lines = tuple(sorted({n for source, n in verdict.lines if source == SOURCE}))
-    return Explanation(verdict, editor_lines=lines, quoted=quote(text, lines))
+    listening, unheard = _listening(verdict)
+    return Explanation(verdict, editor_lines=lines, quoted=quote(text, lines),
+                       listening=listening, unheard=unheard)
+
+
+def _listening(verdict: Verdict) -> tuple[str, bool]:
+    """For an allowed verdict, whether anything listens there, in a sentence, and whether it is
+    known that nothing does. A denied connection never arrives, so that one says nothing."""
+    if not verdict.allowed:
+        return "", False
+    note = listening_note(verdict.dst, verdict.port, verdict.protocol)
+    if not note:
+        return "", False
+    if declares(verdict.dst, verdict.port, verdict.protocol) is False:
+        return f"Allowed by the policies, but {note}.", True
+    return f"Allowed by the policies; {note}.", False
 
 
 QUOTED_WIDTH = 200  # characters of a quoted line

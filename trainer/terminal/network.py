@@ -5,7 +5,9 @@ namespace. When the cluster runs a DNS pod (label k8s-app=kube-dns), a name
 resolves only if the source pod may reach it on UDP 53, so an egress policy
 that forgets DNS shows up as it would in a real cluster. A connection the
 policies allow to a pod that declares ports but not this one is refused, not
-timed out: the packet arrived and nothing listened.
+timed out: the packet arrived and nothing listened (trainer.netpol.listening, the
+same fact the panel's matrix and probe state). A pod that declares no ports, and a
+host outside the cluster, answer on every port.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import ipaddress
 from dataclasses import dataclass
 
 from trainer.netpol.evaluation import Analyzer
+from trainer.netpol.listening import declares
 from trainer.netpol.objects import Cluster, ExternalHost, Pod
 
 Endpoint = Pod | ExternalHost
@@ -68,8 +71,7 @@ class Network:
     def connect(self, src: Pod, dst: Endpoint, port: int, protocol: str) -> str:
         if not self.analyzer.allowed(src, dst, port, protocol):
             return TIMEOUT
-        if isinstance(dst, Pod) and dst.ports and not any(
-                p.port == port and p.protocol == protocol for p in dst.ports):
+        if declares(dst, port, protocol) is False:
             return REFUSED
         return OPEN
 

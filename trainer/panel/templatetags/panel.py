@@ -12,6 +12,9 @@ from django.utils.safestring import mark_safe
 
 register = template.Library()
 
+# After the tick of a cell allowed on a port its destination does not declare (the legend says it).
+UNHEARD_MARK = '<span class="unheard-mark" aria-hidden="true">∅</span>'
+
 
 @register.simple_tag
 def matrix_rows(view, explain_url: str):
@@ -23,17 +26,18 @@ def matrix_rows(view, explain_url: str):
                    f"{escape(row.label)}</th>")
         for ports in row.cells:
             for cell in ports:
+                symbol = cell.symbol + UNHEARD_MARK if cell.unheard else cell.symbol
                 if cell.allowed is None:
                     out.append('<td class="cell na" role="gridcell"><span aria-hidden="true">·</span>'
                                '<span class="visually-hidden">no policy applies</span></td>')
                 elif not explain_url:  # read-only (a class's view of a learner's answer)
                     out.append(f'<td class="cell {cell.css}" role="gridcell"><span role="img" '
                                f'aria-label="{escape(cell.title.removesuffix(". Explain"))}">'
-                               f'{cell.symbol}</span></td>')
+                               f'{symbol}</span></td>')
                 else:
                     out.append(f'<td class="cell {cell.css}" role="gridcell"><button type="submit" '
                                f'name="cell" value="{escape(cell.value)}" formaction="{action}" '
-                               f'aria-label="{escape(cell.title)}">{cell.symbol}</button></td>')
+                               f'aria-label="{escape(cell.title)}">{symbol}</button></td>')
         out.append("</tr>\n")
     return mark_safe("".join(out))  # every interpolated value above is escaped
 
