@@ -156,7 +156,10 @@ def test_explanations_found_per_kind_read_as_each_verdict_does(seed, matching):
     cluster = with_twins(random_cluster(seed), random.Random(seed))
     fast, slow = Analyzer(cluster, matching), Analyzer(cluster, matching)
     ends = list(cluster.pods) + [fast.endpoint(ip) for ip in ("10.0.1.200", "192.168.5.10", "192.168.6.1")]
-    for port in ((80, "TCP"), (3306, "UDP"), (3306, "TCP"), (8080, "TCP")):
+    # Ports beside the ones policies and pods name share their words' class with others.
+    ports = ((80, "TCP"), (3306, "UDP"), (3306, "TCP"), (8080, "TCP"), (81, "TCP"), (3307, "TCP"),
+             (9999, "TCP"), (1, "TCP"), (3305, "UDP"), (443, "SCTP"))
+    for port in ports:
         for a in ends:
             for b in ends:
                 verdict = slow.check(a, b, *port)
