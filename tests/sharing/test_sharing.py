@@ -48,8 +48,21 @@ def test_anyone_opens_a_share_read_only_with_the_panel(client, alice):
     html = Client().get(f"/s/{code}/").content.decode()
     assert "Stage 3:" in html and "port: 3307" in html
     assert "Nothing can: no pod and no outside host reaches prod/db on TCP 3306." in html
-    assert "<textarea" not in html and 'name="cell"' not in html  # nothing to edit, no cell to post
-    assert "Edit a copy" in html
+    assert "<textarea" not in html and "Edit a copy" in html  # nothing to edit in place
+
+
+def test_the_cells_and_the_probe_of_a_share_explain_without_changing_it(client):
+    share_stage(client, edited_stage3())
+    code = Snapshot.objects.get().code
+    visitor = Client()
+    answer = visitor.post(f"/s/{code}/explain/", {"cell": "prod/api-pod>prod/db>3306/TCP", "yaml": "# x"},
+                          **HTMX).content.decode()
+    assert "ports (TCP 3307) do not include TCP 3306" in answer
+    probe = visitor.post(f"/s/{code}/probe/", {"probe_from": "prod/api-pod", "probe_to": "prod/db",
+                                               "probe_port": "3307", "probe_protocol": "TCP"})
+    assert probe.status_code == 200 and "allowed</strong>" in probe.content.decode()
+    assert visitor.post(f"/s/{code}/explain/", {"cell": "nonsense"}).status_code == 400
+    assert Snapshot.objects.get().policies == edited_stage3()
 
 
 def test_an_unknown_code_is_the_sites_404_page(client):

@@ -22,6 +22,7 @@ from .models import Draft
 
 SESSION_KEY = "drafts"
 MAX_PLACE = 80
+UNAVAILABLE = "Not kept as your draft just now: the site's storage is unavailable."
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,11 @@ from trainer.ops.outages import OUTAGES
 from trainer.ops.ratelimit import rate_limited
 from trainer.ops.requests import HtmxHttpRequest
 from trainer.panel import memory
-from trainer.panel.panel import MAX_CONNECTIONS, BadRequest, Explanation, endpoint_keys, explain, parse_cell
+from trainer.panel.panel import MAX_CONNECTIONS, BadRequest, endpoint_keys, explain, parse_cell
 
-from .world import PLACE, evaluate_texts, example
+from .world import NO_CLUSTER, PLACE, evaluate_texts, example
 
 PAGE = "playground/playground.html"
-NO_CLUSTER = Explanation(None, "Fix the cluster's YAML first; the panel lists its problems.")
 logger = logging.getLogger(__name__)
 
 
@@ -53,7 +52,7 @@ def evaluate_view(request: HtmxHttpRequest) -> HttpResponse:
         draft_note = drafts.keep(request, PLACE, policies, start_policies, cluster, start_cluster)
     except OUTAGES as exc:
         logger.warning("draft not kept, database unavailable: %s", type(exc).__name__)
-        draft_note = "Not kept as your draft just now: the site's storage is unavailable."
+        draft_note = drafts.UNAVAILABLE
     context = {"evaluation": evaluation, "urls": _urls(), "draft_note": draft_note}
     if request.htmx:
         return render(request, f"{PAGE}#evaluated", context)

@@ -15,11 +15,13 @@ from trainer.catalog.stages import catalog, lessons_dir
 from trainer.limits import limits
 from trainer.netpol.build import load_cluster
 from trainer.netpol.problems import InputError
-from trainer.panel.panel import Evaluation, ProblemLine, evaluate, problem_lines
+from trainer.panel.panel import Evaluation, Explanation, ProblemLine, evaluate, problem_lines
 from trainer.panel.world import World
 
 CLUSTER_SOURCE = "cluster"
 PLACE = "playground"  # its draft, and its previous evaluation for the diff
+# A matrix cell's or the probe's answer while the cluster cannot be read.
+NO_CLUSTER = Explanation(None, "Fix the cluster's YAML first; the panel lists its problems.")
 
 
 @functools.lru_cache(maxsize=32)

@@ -21,6 +21,7 @@ from trainer.lab.pages import world_for as exercise_world
 from trainer.lab.progress import store_for
 from trainer.limits import limits
 from trainer.panel.panel import Evaluation, evaluate
+from trainer.panel.world import World
 from trainer.playground.world import PLACE, evaluate_texts
 from trainer.walkthrough.progress import draft_place
 from trainer.walkthrough.worlds import world_for as stage_world
@@ -41,6 +42,7 @@ class Shown:
     title: str  # "Stage 3: Allow ingress from the API pod on port 3306"
     editor_url: str  # where "Edit a copy" lands
     evaluation: Evaluation
+    world: World | None  # what the policies were applied to; None when a playground's cluster is bad
 
 
 def new_code() -> str:
@@ -72,18 +74,20 @@ def shown(snapshot: Snapshot) -> Shown | None:
         if stage is None or scenario is None:
             return None
         query = "" if scenario.slug == catalog().scenarios[0].slug else f"?scenario={scenario.slug}"
+        world = stage_world(scenario)
         return Shown(f"Stage {stage.number}: {stage.title}",
                      reverse("walkthrough:stage", args=[stage.number]) + query,
-                     evaluate(stage_world(scenario), snapshot.policies))
+                     evaluate(world, snapshot.policies), world)
     if snapshot.kind == Snapshot.Kind.EXERCISE:
         try:
             exercise = get_exercise(snapshot.item)
         except KeyError:
             return None
+        world = exercise_world(exercise)
         return Shown(f"Practice lab: {exercise.title}", reverse("lab:exercise", args=[exercise.id]),
-                     evaluate(exercise_world(exercise), snapshot.policies))
-    evaluation, _ = evaluate_texts(snapshot.cluster, snapshot.policies)
-    return Shown("Playground", reverse("playground:page"), evaluation)
+                     evaluate(world, snapshot.policies), world)
+    evaluation, world = evaluate_texts(snapshot.cluster, snapshot.policies)
+    return Shown("Playground", reverse("playground:page"), evaluation, world)
 
 
 def copy_to_drafts(request, snapshot: Snapshot) -> None:

@@ -9,4 +9,6 @@ urlpatterns = [
     path("new/playground/", views.share_playground, name="playground"),
     path("<slug:code>/", views.snapshot, name="snapshot"),
     path("<slug:code>/copy/", views.copy, name="copy"),
+    path("<slug:code>/explain/", views.explain_view, name="explain"),
+    path("<slug:code>/probe/", views.probe_view, name="probe"),
 ]

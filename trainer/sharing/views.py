@@ -18,6 +18,8 @@ from trainer.catalog.stages import catalog
 from trainer.ops.errors import refuse
 from trainer.ops.ratelimit import rate_limited
 from trainer.ops.requests import HtmxHttpRequest
+from trainer.panel.panel import BadRequest, endpoint_keys, explain, parse_cell
+from trainer.playground.world import NO_CLUSTER
 
 from . import snapshots
 from .models import Snapshot
@@ -59,25 +61,71 @@ def share_playground(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 def snapshot(request: HtmxHttpRequest, code: str) -> HttpResponse:
-    snap = get_object_or_404(Snapshot, code=code)
-    shown = snapshots.shown(snap)
-    if shown is None:
-        raise Http404("What this link showed is no longer on the site.")
-    return render(request, PAGE, {"snapshot": snap, "shown": shown, "evaluation": shown.evaluation,
-                                  "link": request.build_absolute_uri(snap_url(snap)),
-                                  "urls": {"explain": ""}})
+    snap, shown = _open(code)
+    return _page(request, snap, shown)
+
+
+@require_POST
+@rate_limited("evaluate")
+def explain_view(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    """A matrix cell's explanation: questions about a snapshot change nothing in it."""
+    snap, shown = _open(code)
+    try:
+        question = parse_cell(request.POST.get("cell", ""))
+    except BadRequest as exc:
+        return refuse(str(exc))
+    return _answer(request, snap, shown, question, "explanation")
+
+
+@require_POST
+@rate_limited("evaluate")
+def probe_view(request: HtmxHttpRequest, code: str) -> HttpResponse:
+    snap, shown = _open(code)
+    probe = {key: request.POST.get(f"probe_{key}", "")[:300] for key in ("from", "to", "port", "protocol")}
+    question = (probe["from"], probe["to"], probe["port"], probe["protocol"])
+    return _answer(request, snap, shown, question, "probe", probe)
 
 
 @require_POST
 @rate_limited("evaluate")
 def copy(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Edit a copy: the snapshot becomes the visitor's draft, and the editor opens with it."""
+    snap, shown = _open(code)
+    snapshots.copy_to_drafts(request, snap)
+    return redirect(shown.editor_url)
+
+
+def _open(code: str) -> tuple[Snapshot, snapshots.Shown]:
     snap = get_object_or_404(Snapshot, code=code)
     shown = snapshots.shown(snap)
     if shown is None:
         raise Http404("What this link showed is no longer on the site.")
-    snapshots.copy_to_drafts(request, snap)
-    return redirect(shown.editor_url)
+    return snap, shown
+
+
+def _answer(request, snap, shown, question: tuple, kind: str, probe=None) -> HttpResponse:
+    """A cell's or a probe's answer: the fragment for htmx, else the page with it filled in."""
+    answer = explain(shown.world, snap.policies, *question) if shown.world is not None else NO_CLUSTER
+    if request.htmx:
+        response = render(request, "panel/panel.html#explanation", {"explanation": answer, "kind": kind})
+        return reswap(retarget(response, "#explanation" if kind == "explanation" else "#probe-result"),
+                      "innerHTML")
+    extra = {"explanation": answer} if kind == "explanation" else {"probe_answer": answer, "probe": probe}
+    return _page(request, snap, shown, **extra)
+
+
+def _page(request, snap, shown, **extra) -> HttpResponse:
+    world = shown.world
+    target = world.target if world is not None else None
+    probe = extra.pop("probe", None) or {"from": "", "to": target.pod if target else "",
+                                         "port": str(target.port) if target else "", "protocol": "TCP"}
+    return render(request, PAGE, {
+        "snapshot": snap, "shown": shown, "evaluation": shown.evaluation, "probe": probe,
+        "endpoints": endpoint_keys(world) if world is not None else [],
+        "link": request.build_absolute_uri(snap_url(snap)),
+        "urls": {name: reverse(f"sharing:{name}", args=[snap.code]) for name in ("explain", "probe")},
+        **extra,
+    })
 
 
 def snap_url(snap: Snapshot) -> str:

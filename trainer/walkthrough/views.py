@@ -81,12 +81,16 @@ def evaluate_view(request: HtmxHttpRequest, number: int) -> HttpResponse:
     evaluation = _evaluate(request, stage, posted)
     try:
         news = _record_work(request, stage, posted, evaluation)
-        draft_note = drafts.keep(request, progress.draft_place(stage), posted.text, stage.yaml)
     except OUTAGES as exc:
-        # The editor needs no database: answer, and leave a signed-in learner's progress and draft
-        # for the next edit after the database is back (anonymous ones are in the session, on Redis).
+        # The editor needs no database: answer, and leave a signed-in learner's progress for the
+        # next edit after the database is back (anonymous progress is in the session, on Redis).
         logger.warning("progress not recorded, database unavailable: %s", type(exc).__name__)
-        news, draft_note = set(), "Not kept as your draft just now: the site's storage is unavailable."
+        news = set()
+    try:
+        draft_note = drafts.keep(request, progress.draft_place(stage), posted.text, stage.yaml)
+    except OUTAGES as exc:  # kept at the next edit after the database is back
+        logger.warning("draft not kept, database unavailable: %s", type(exc).__name__)
+        draft_note = drafts.UNAVAILABLE
     if request.htmx:
         context = _fragment_context(request, stage, posted.scenario, evaluation, news)
         return render(request, "walkthrough/stage.html#evaluated", {**context, "draft_note": draft_note})
