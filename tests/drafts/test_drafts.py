@@ -89,6 +89,14 @@ def test_the_session_keeps_drafts_within_its_budget_dropping_the_oldest(client, 
     assert list(kept) == ["stage:" + catalog().stage(2).slug, "stage:" + catalog().stage(3).slug]
 
 
+def test_a_draft_larger_than_the_whole_session_budget_is_refused_with_a_message(client, settings):
+    settings.ANONYMOUS_DRAFT_BYTES = 1000
+    evaluate(client, "# small\n", n=2)
+    html = evaluate(client, "#" * 2000).content.decode()
+    assert "more than a session keeps without an account" in html
+    assert list(client.session[store.SESSION_KEY]) == ["stage:" + catalog().stage(2).slug]
+
+
 def test_a_new_text_costs_one_update_as_the_learner_types(alice, django_assert_num_queries):
     class Request:
         user = alice

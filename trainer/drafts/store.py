@@ -60,10 +60,14 @@ def save(request, place: str, text: str, cluster: str = "") -> str:
         _save_row(request.user, place, Text(text, cluster))
     else:
         current, entry = _session(request.session), {"text": text, "cluster": cluster}
-        if current.get(place) != entry:  # an unchanged session is not written
-            drafts = {k: v for k, v in current.items() if k != place}  # the latest last
-            drafts[place] = entry
-            request.session[SESSION_KEY] = _fit(drafts, settings.ANONYMOUS_DRAFT_BYTES)
+        if current.get(place) == entry:  # an unchanged session is not written
+            return ""
+        if _size({place: entry}) > settings.ANONYMOUS_DRAFT_BYTES:
+            return ("Not kept as your draft: it is more than a session keeps without an account. "
+                    "Sign up or sign in to keep it.")
+        drafts = {k: v for k, v in current.items() if k != place}  # the latest last
+        drafts[place] = entry
+        request.session[SESSION_KEY] = _fit(drafts, settings.ANONYMOUS_DRAFT_BYTES)
     return ""
 
 
@@ -116,12 +120,16 @@ def _session(session) -> dict:
     return drafts if isinstance(drafts, dict) else {}
 
 
+def _size(drafts: dict) -> int:
+    return len(json.dumps(drafts, separators=(",", ":")))
+
+
 def _fit(drafts: dict, budget: int) -> dict:
     """At most `budget` characters of JSON: the least recently saved drafts go first, never the
-    one just saved (the last)."""
+    one just saved (the last, which fits alone: save() checked)."""
     drafts = dict(drafts)
     for place in list(drafts)[:-1]:
-        if len(json.dumps(drafts, separators=(",", ":"))) <= budget:
+        if _size(drafts) <= budget:
             break
         del drafts[place]
     return drafts
