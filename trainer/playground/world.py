@@ -61,7 +61,10 @@ def example() -> tuple[str, str]:
     """What the playground opens with: the guide's cluster and stage 3's policy."""
     cat = catalog()
     scenario = cat.scenarios[0]
-    cluster = (lessons_dir() / "clusters" / scenario.cluster_file.rsplit("/", 1)[-1]).read_text("utf-8")
+    text = (lessons_dir() / "clusters" / scenario.cluster_file.rsplit("/", 1)[-1]).read_text("utf-8")
+    lines = text.splitlines(keepends=True)
+    # Without the file's opening comment, which speaks of the stages and the command line.
+    cluster = "".join(lines[next(i for i, line in enumerate(lines) if not line.startswith("#")):])
     stage = cat.stage(3) or cat.stages[0]
     # The stages apply theirs in the scenario's namespace; here the policy names it.
     namespace = f"  namespace: {scenario.apply_namespace}\n"
