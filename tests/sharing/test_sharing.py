@@ -49,6 +49,7 @@ def test_anyone_opens_a_share_read_only_with_the_panel(client, alice):
     assert "Stage 3:" in html and "port: 3307" in html
     assert "Nothing can: no pod and no outside host reaches prod/db on TCP 3306." in html
     assert "<textarea" not in html and "Edit a copy" in html  # nothing to edit in place
+    assert 'id="diff"' not in html  # not an edit: nothing changed since anything
 
 
 def test_the_cells_and_the_probe_of_a_share_explain_without_changing_it(client):

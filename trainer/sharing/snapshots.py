@@ -67,7 +67,15 @@ def create(kind: str, item: str, policies: str, *, scenario: str = "", cluster: 
 
 
 def shown(snapshot: Snapshot) -> Shown | None:
-    """The snapshot as its page shows it; None when its stage or exercise is gone from the content."""
+    """The snapshot as its page shows it; None when its stage or exercise is gone from the content.
+    A snapshot is not an edit: its panel has no "what changed" (diff None)."""
+    found = _shown(snapshot)
+    if found is not None:
+        found.evaluation.diff = None
+    return found
+
+
+def _shown(snapshot: Snapshot) -> Shown | None:
     if snapshot.kind == Snapshot.Kind.STAGE:
         stage = catalog().stage(int(snapshot.item)) if snapshot.item.isdigit() else None
         scenario = catalog().scenario(snapshot.scenario or None)
