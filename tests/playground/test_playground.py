@@ -143,6 +143,16 @@ def test_a_text_over_the_web_limit_is_a_message(client):
     assert "Not kept as your draft" in html
 
 
+def test_a_cluster_too_large_for_the_panel_is_a_message_about_the_panel(client):
+    pods = "".join(f"---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}, namespace: big}}\n"
+                   for i in range(80))
+    html = evaluate(client, pods, "").content.decode()
+    assert "The panel shows at most" in html and "this cluster has 80 pods" in html
+    too_long = "#" * (limits().web.max_bytes + 1)
+    html = evaluate(client, KUBECTL_LIST, too_long).content.decode()
+    assert '<span class="where">Policies</span>' in html
+
+
 def test_the_playground_keeps_its_draft_and_resets_to_the_example(client):
     evaluate(client, KUBECTL_LIST, ALLOW_WEB_TO_DB)
     html = client.get("/playground/").content.decode()

@@ -42,7 +42,11 @@ def evaluate_texts(cluster_text: str, policies: str, before: frozenset | None = 
         evaluation.problem_count = len(exc.problems)
         return evaluation, None
     evaluation = evaluate(world, policies, before)
-    evaluation.problems = [replace(p, where=_joined("Policies", p.where)) for p in evaluation.problems]
+    # A problem with neither place nor line is about the whole panel (too many connections), unless
+    # the policies' text is over the limit: that one is theirs.
+    too_long = len(policies.encode("utf-8", "surrogatepass")) > limits().web.max_bytes
+    evaluation.problems = [replace(p, where=_joined("Policies", p.where)) if p.where or p.line or too_long
+                           else p for p in evaluation.problems]
     return evaluation, world
 
 
