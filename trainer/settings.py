@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "trainer.ops",
     "trainer.web",
     "trainer.panel",
+    "trainer.drafts",
+    "trainer.playground",
+    "trainer.sharing",
 ]
 
 MIDDLEWARE = [
@@ -235,6 +238,8 @@ RATE_LIMIT_IP_FACTOR = env_int("RATE_LIMIT_IP_FACTOR", 1)
 # What an anonymous learner may keep in the session, and graded attempts kept per exercise.
 ANONYMOUS_LAB_BYTES = env_int("ANONYMOUS_LAB_BYTES", 192 * 1024)
 LAB_ATTEMPTS_KEPT = env_int("LAB_ATTEMPTS_KEPT", 50)
+# Drafts (the latest text typed at each stage and in the playground) an anonymous session keeps.
+ANONYMOUS_DRAFT_BYTES = env_int("ANONYMOUS_DRAFT_BYTES", 192 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -22,6 +22,8 @@ urlpatterns = [
     path("quizzes/", include("trainer.quizzes.urls")),
     path("classes/", include("trainer.classes.urls")),
     path("progress/", include("trainer.progress.urls")),
+    path("playground/", include("trainer.playground.urls")),
+    path("s/", include("trainer.sharing.urls")),
     path("admin/", admin.site.urls),
     # Browsers and bookmarks ask for /favicon.ico whatever the page links.
     path("favicon.ico", FaviconView.as_view()),

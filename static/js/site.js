@@ -95,3 +95,27 @@
     Array.prototype.forEach.call(grids, setup);
   });
 })();
+
+// Share links: "Copy link" copies the link's text field (shown, selectable, without JavaScript;
+// the button is hidden until this script shows it). The field may arrive later, by htmx.
+(function () {
+  "use strict";
+  htmx.onLoad(function (elt) {
+    if (!elt.querySelectorAll) return;
+    Array.prototype.forEach.call(elt.querySelectorAll("[data-copy]"), function (button) { button.hidden = false; });
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) return;
+    var field = document.querySelector(button.getAttribute("data-copy"));
+    if (!field) return;
+    field.select();
+    function done() { button.textContent = "Copied"; }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done, function () { document.execCommand("copy"); done(); });
+    } else {
+      document.execCommand("copy");
+      done();
+    }
+  });
+})();

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_each_app_registers_its_mover_once():
     assert sorted(handover._registered) == [
+        "trainer.drafts.store.carry_over",
         "trainer.lab.progress.carry_over",
         "trainer.quizzes.attempts.claim_anonymous_attempts",
         "trainer.walkthrough.progress.carry_over",
@@ -35,3 +36,22 @@ def test_signing_up_moves_stage_progress_lab_work_and_quiz_attempts_together(cli
     assert Submission.objects.filter(user__username="newbie", exercise=exercise.id, passed=True).exists()
     assert StageProgress.objects.filter(user__username="newbie").exists()
     assert Attempt.objects.filter(user__username="newbie").exists()
+
+
+def test_signing_in_moves_the_sessions_drafts_onto_the_account(client, alice):
+    from trainer.catalog.exercises import all_exercises
+    from trainer.drafts.models import Draft
+    from trainer.lab.models import LabState
+
+    exercise = all_exercises()[0]
+    client.post(reverse("walkthrough:evaluate", args=[3]),
+                {"yaml": "# mine at stage 3\n", "scenario": "guide"})
+    client.post(reverse("playground:evaluate"), {"cluster": "# my cluster\n", "yaml": "# my policies\n"})
+    client.post(reverse("lab:draft", args=[exercise.id]), {"answer": "# my answer\n"})
+    response = client.post(reverse("accounts:login"), {"username": "alice", "password": "alice-password-1"})
+    assert response.status_code == 302
+    kept = {d.place: (d.text, d.cluster) for d in Draft.objects.filter(user=alice)}
+    assert kept == {"stage:allow-api-pod": ("# mine at stage 3\n", ""),
+                    "playground": ("# my policies\n", "# my cluster\n")}
+    assert LabState.objects.get(user=alice, exercise=exercise.id).draft == "# my answer\n"
+    assert "# mine at stage 3" in client.get(reverse("walkthrough:stage", args=[3])).content.decode()

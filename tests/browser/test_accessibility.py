@@ -8,6 +8,8 @@ from trainer.catalog.exercises import all_exercises
 from trainer.catalog.stages import catalog
 from trainer.classes import demo, roster
 from trainer.classes.models import Assignment, Poll
+from trainer.playground.world import example
+from trainer.sharing import snapshots
 
 from .axe import serve, violations
 
@@ -15,9 +17,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def public_pages() -> list[str]:
-    return (["/", "/stages/", "/lab/", "/quizzes/", "/progress/", "/accounts/login/", "/accounts/signup/"]
+    return (["/", "/stages/", "/lab/", "/quizzes/", "/progress/", "/accounts/login/", "/accounts/signup/",
+             "/playground/"]
             + [f"/stages/{s.number}/" for s in catalog().stages]
             + [f"/lab/{e.id}/" for e in all_exercises()][:4])
+
+
+def share_page() -> str:
+    """A share link's page (a snapshot of the playground's example: the fullest kind)."""
+    cluster, policies = example()
+    return f"/s/{snapshots.create('playground', '', policies, cluster=cluster).code}/"
 
 
 @pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
@@ -25,7 +34,7 @@ def test_no_serious_or_critical_violation_on_the_public_pages(page, width):
     page.set_viewport_size({"width": width, "height": 844})
     serve(page)
     found = {}
-    for url in public_pages():
+    for url in public_pages() + [share_page()]:
         page.goto(url)
         bad = violations(page)
         if bad:

@@ -124,6 +124,11 @@ def test_without_javascript_the_form_still_evaluates(nojs_page):
     cell(page, "prod/api-pod", "prod/db").click()
     page.wait_for_url("**/stages/3/explain/**")
     assert "ports (TCP 3307) do not include TCP 3306" in page.locator("#explanation").inner_text()
+    page.goto("/stages/3/")  # the edit was kept as the learner's draft; the reset works without JS too
+    assert "port: 3307" in page.locator("textarea#yaml").input_value()
+    page.click("#reset")
+    page.wait_for_url("**/stages/3/")
+    assert "port: 3306" in page.locator("textarea#yaml").input_value()
     page.goto("/stages/1/")
     for n in range(2, 7):
         page.click("a[rel=next]")

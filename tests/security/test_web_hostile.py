@@ -119,6 +119,10 @@ POSTS = [
     *(stage(name, n) for n in (1, 6) for name in ("evaluate", "explain", "probe", "download")),
     lab("grade"), lab("terminal"), lab("hint"), lab("give_up"), lab("question", QUESTION.id),
     "/accounts/login/", "/accounts/signup/", "/accounts/logout/",
+    # Drafts, share links and the playground
+    stage("reset", 3), lab("draft"), lab("reset"),
+    "/playground/evaluate/", "/playground/explain/", "/playground/probe/", "/playground/reset/",
+    "/s/new/stage/3/", f"/s/new/exercise/{EXERCISE.id}/", "/s/new/playground/",
 ]
 
 

@@ -12,7 +12,7 @@ class LabState(models.Model):
     exercise = models.SlugField(max_length=64)
     changes = models.JSONField(default=dict, blank=True)  # terminal.Changes.to_json()
     transcript = models.JSONField(default=list, blank=True)  # recent [command, output] pairs
-    draft = models.TextField(blank=True)  # the editor's text at the last grade or apply
+    draft = models.TextField(blank=True)  # the editor's latest text: kept as typed, graded or applied
     hints_shown = models.PositiveSmallIntegerField(default=0)
     gave_up = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)  # first seen working on it

@@ -124,7 +124,7 @@ def live_panel(request, exercise) -> bool:
 
 def exercise_context(exercise, store, lab, *, result: Result | None = None, editor_text: str | None = None,
                      question_forms: dict | None = None, live: bool = False, evaluation=None,
-                     explanation=None) -> dict:
+                     explanation=None, draft_note: str = "") -> dict:
     passed = exercise.id in store.passed()
     attempts = store.attempts(exercise.id)
     text = editor_text if editor_text is not None else (lab.draft or exercise.starter)
@@ -135,6 +135,8 @@ def exercise_context(exercise, store, lab, *, result: Result | None = None, edit
         "group": _stage_title(exercise.stage) if exercise.stage is not None else LAB_GROUP,
         "cluster": cluster_summary(exercise),
         "editor_text": text,
+        "restored": editor_text is None and bool(lab.draft),  # the learner's draft, not the starter
+        "draft_note": draft_note,
         "live": live,
         "evaluation": evaluation,
         "explanation": explanation,
@@ -154,5 +156,5 @@ def exercise_context(exercise, store, lab, *, result: Result | None = None, edit
         "questions": question_views(exercise, store.answers(exercise.id), question_forms),
         "urls": {name: reverse(f"lab:{name}", args=[exercise.id])
                  for name in ("exercise", "grade", "terminal", "hint", "give_up", "evaluate", "explain",
-                              "panel")},
+                              "panel", "draft", "reset")},
     }

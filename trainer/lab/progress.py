@@ -130,6 +130,13 @@ class SessionStore:
                           "draft": lab.draft, "hints_shown": lab.hints_shown, "gave_up": lab.gave_up}
         self._save({**data, "labs": labs})
 
+    def save_draft(self, exercise: str, text: str):
+        """The editor's latest text, kept as the learner types; written only when it changed."""
+        lab = self.lab(exercise)
+        if lab.draft != text:
+            lab.draft = text
+            self.save_lab(exercise, lab)
+
     def add_attempt(self, record: SubmissionRecord):
         data = self._data()
         attempts = list(data.get("attempts") or [])
@@ -191,6 +198,15 @@ class DatabaseStore:
             user=self.user, exercise=exercise,
             defaults={"changes": lab.changes.to_json(), "transcript": lab.transcript,
                       "draft": lab.draft, "hints_shown": lab.hints_shown, "gave_up": lab.gave_up})
+
+    def save_draft(self, exercise: str, text: str):
+        """The editor's latest text, kept as the learner types: one UPDATE that changes nothing when
+        the text is the same, a second query only when the learner has no row for the exercise."""
+        rows = models.LabState.objects.filter(user=self.user, exercise=exercise)
+        if not rows.exclude(draft=text).update(draft=text, updated_at=timezone.now()):
+            models.LabState.objects.get_or_create(
+                user=self.user, exercise=exercise,
+                defaults={"draft": text, "changes": Changes.fresh(timezone.now()).to_json()})
 
     def add_attempt(self, record: SubmissionRecord):
         with transaction.atomic():

@@ -17,8 +17,10 @@ from django_htmx.http import reswap, retarget
 
 from trainer import grading, terminal
 from trainer.catalog.exercises import all_exercises, get_exercise
+from trainer.drafts.store import UNAVAILABLE, refusal
 from trainer.limits import limits
 from trainer.ops.errors import refuse
+from trainer.ops.outages import OUTAGES
 from trainer.ops.ratelimit import rate_limited
 from trainer.ops.requests import HtmxHttpRequest
 from trainer.panel import memory
@@ -79,12 +81,49 @@ def evaluate(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if "answer" not in request.POST:
         return refuse("the form has no answer field")
     evaluation = _evaluate(request, exercise, request.POST["answer"])
+    draft_note = _keep_draft(request, exercise, request.POST["answer"])
     if request.htmx:
-        return render(request, "panel/panel.html#result",
-                      {"evaluation": evaluation, "urls": {"explain": reverse("lab:explain", args=[slug])}})
+        return render(request, f"{PAGE}#evaluated",
+                      {"evaluation": evaluation, "urls": {"explain": reverse("lab:explain", args=[slug])},
+                       "draft_note": draft_note})
     store = store_for(request)
     return _page(request, exercise, store, store.lab(slug), live=True, evaluation=evaluation,
-                 editor_text=request.POST["answer"])
+                 editor_text=request.POST["answer"], draft_note=draft_note)
+
+
+@require_POST
+@rate_limited("evaluate")
+def draft(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Keep the editor's text as the learner types, when the reachability panel is hidden (when it
+    is shown, evaluate keeps it). Answers with the note beside the editor."""
+    exercise = _exercise(slug)
+    if "answer" not in request.POST:
+        return refuse("the form has no answer field")
+    draft_note = _keep_draft(request, exercise, request.POST["answer"])
+    if not request.htmx:
+        return redirect(reverse("lab:exercise", args=[slug]))
+    return render(request, "drafts/note.html", {"draft_note": draft_note})
+
+
+@require_POST
+def reset(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Forget the learner's draft: the editor opens with the exercise's starter again."""
+    exercise = _exercise(slug)
+    store_for(request).save_draft(exercise.id, "")
+    return redirect(reverse("lab:exercise", args=[slug]))
+
+
+def _keep_draft(request: HtmxHttpRequest, exercise, text: str) -> str:
+    """Keep the text as the learner's draft of the exercise: "" when kept, else why not."""
+    note = refusal(text)
+    if note:
+        return note
+    try:
+        store_for(request).save_draft(exercise.id, "" if text.strip() == exercise.starter.strip() else text)
+    except OUTAGES as exc:
+        logger.warning("draft not kept, database unavailable: %s", type(exc).__name__)
+        return UNAVAILABLE
+    return ""
 
 
 @require_POST
@@ -120,7 +159,7 @@ def panel(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     context = {"exercise": exercise, "live": live,
                "evaluation": _evaluate(request, exercise, text) if live else None,
                "urls": {name: reverse(f"lab:{name}", args=[slug])
-                        for name in ("evaluate", "explain", "panel")}}
+                        for name in ("evaluate", "explain", "panel", "draft")}}
     return reswap(retarget(render(request, f"{PAGE}#live-panel", context), "#live-panel"), "outerHTML")
 
 

@@ -47,6 +47,8 @@ LIMITS = {
     # an hour per learner and 600 per address leave guessing hopeless.
     "join": Limit(20, 600, 3600, "attempts to join a class"),
     "poll": Limit(60, 3000, 60, "poll answers"),
+    # Each share link is a row kept for good: a learner shares a few an hour, not hundreds.
+    "share": Limit(30, 300, 3600, "share links created"),
 }
 
 

@@ -17,6 +17,12 @@ SESSION_KEY = "walkthrough_progress"
 STORED_KEY = "walkthrough_stored"
 
 
+def draft_place(stage) -> str:
+    """Where the learner's draft of a stage is kept (trainer/drafts): by its slug, whichever
+    scenario it was typed in."""
+    return f"stage:{stage.slug}"
+
+
 def record(request, stage: str, event: str) -> bool:
     """Note that the learner reached `event` in stage `stage` (a slug); True when it is new.
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:number>/explain/", views.explain_view, name="explain"),
     path("<int:number>/probe/", views.probe_view, name="probe"),
     path("<int:number>/download/", views.download, name="download"),
+    path("<int:number>/reset/", views.reset, name="reset"),
 ]

@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from trainer.catalog.stages import catalog
+from trainer.drafts import store as drafts
 from trainer.ops.errors import refuse
 from trainer.ops.outages import OUTAGES
 from trainer.ops.ratelimit import rate_limited
@@ -54,8 +55,19 @@ def stage(request: HtmxHttpRequest, number: int) -> HttpResponse:
     if scenario is None:
         raise Http404("No such scenario.")
     progress.record(request, stage.slug, "visited")
-    evaluation = evaluate(world_for(scenario), stage.yaml)
-    return _page(request, stage, scenario, evaluation)
+    draft = drafts.load(request, progress.draft_place(stage))
+    evaluation = evaluate(world_for(scenario), draft.text if draft else stage.yaml)
+    return _page(request, stage, scenario, evaluation, restored=draft is not None)
+
+
+@require_POST
+def reset(request: HtmxHttpRequest, number: int) -> HttpResponse:
+    """Forget the learner's draft of this stage: the page opens with the stage's own YAML again."""
+    stage = _stage(number)
+    drafts.discard(request, progress.draft_place(stage))
+    scenario = catalog().scenario(request.POST.get("scenario") or None)
+    query = f"?scenario={scenario.slug}" if scenario and scenario != catalog().scenarios[0] else ""
+    return redirect(reverse("walkthrough:stage", args=[number]) + query)
 
 
 @require_POST
@@ -74,10 +86,15 @@ def evaluate_view(request: HtmxHttpRequest, number: int) -> HttpResponse:
         # next edit after the database is back (anonymous progress is in the session, on Redis).
         logger.warning("progress not recorded, database unavailable: %s", type(exc).__name__)
         news = set()
+    try:
+        draft_note = drafts.keep(request, progress.draft_place(stage), posted.text, stage.yaml)
+    except OUTAGES as exc:  # kept at the next edit after the database is back
+        logger.warning("draft not kept, database unavailable: %s", type(exc).__name__)
+        draft_note = drafts.UNAVAILABLE
     if request.htmx:
-        return render(request, "walkthrough/stage.html#evaluated",
-                      _fragment_context(request, stage, posted.scenario, evaluation, news))
-    return _page(request, stage, posted.scenario, evaluation)
+        context = _fragment_context(request, stage, posted.scenario, evaluation, news)
+        return render(request, "walkthrough/stage.html#evaluated", {**context, "draft_note": draft_note})
+    return _page(request, stage, posted.scenario, evaluation, draft_note=draft_note)
 
 
 @require_POST
@@ -183,7 +200,7 @@ def _answer(request: HtmxHttpRequest, stage, posted, explanation, kind: str) -> 
 def _context(request: HtmxHttpRequest, stage, scenario, evaluation, **extra) -> dict:
     cat = catalog()
     urls = {name: reverse(f"walkthrough:{name}", args=[stage.number])
-            for name in ("evaluate", "explain", "probe", "download")}
+            for name in ("evaluate", "explain", "probe", "download", "reset")}
     done = progress.progress_for(request)
     world = world_for(scenario)
     return {
