@@ -240,6 +240,8 @@ ANONYMOUS_LAB_BYTES = env_int("ANONYMOUS_LAB_BYTES", 192 * 1024)
 LAB_ATTEMPTS_KEPT = env_int("LAB_ATTEMPTS_KEPT", 50)
 # Drafts (the latest text typed at each stage and in the playground) an anonymous session keeps.
 ANONYMOUS_DRAFT_BYTES = env_int("ANONYMOUS_DRAFT_BYTES", 192 * 1024)
+# Share links live this long; the scheduled clean-up deletes older ones.
+SHARE_LINK_DAYS = env_int("SHARE_LINK_DAYS", 180)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

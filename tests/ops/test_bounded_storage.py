@@ -21,6 +21,7 @@ from trainer.lab.progress import DatabaseStore
 from trainer.quizzes import attempts
 from trainer.quizzes.composition import Preset
 from trainer.quizzes.models import Attempt as QuizAttempt
+from trainer.sharing.models import Snapshot
 
 pytestmark = pytest.mark.django_db
 SLUG = "lab-db-from-api"
@@ -115,6 +116,9 @@ def test_the_clean_up_removes_expired_sessions_and_abandoned_anonymous_attempts(
     mine = attempts.start({"user": alice}, preset, now=now - timedelta(days=30))
     Submission.objects.bulk_create(Submission(user=alice, exercise=SLUG, answer="a", created_at=now,
                                               passed=False, score=0) for _ in range(10))
+    settings.SHARE_LINK_DAYS = 30
+    Snapshot.objects.create(code="oldshare", kind="playground", created_at=now - timedelta(days=31))
+    Snapshot.objects.create(code="newshare", kind="playground", created_at=now - timedelta(days=29))
     from io import StringIO
 
     out = StringIO()
@@ -124,3 +128,5 @@ def test_the_clean_up_removes_expired_sessions_and_abandoned_anonymous_attempts(
     assert QuizAttempt.objects.filter(pk__in=[recent.pk, mine.pk]).count() == 2
     assert Submission.objects.filter(user=alice).count() == 4
     assert "abandoned anonymous quiz attempts deleted: 1" in out.getvalue()
+    assert list(Snapshot.objects.values_list("code", flat=True)) == ["newshare"]
+    assert "share links older than 30 days deleted: 1" in out.getvalue()

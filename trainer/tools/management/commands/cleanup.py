@@ -4,8 +4,9 @@
 
 Deletes expired database sessions (sessions on Redis expire by themselves),
 anonymous quiz attempts nobody has touched for --anonymous-days (their session
-is gone by then, so nobody can reach them), and lab attempts past the bound per
-exercise (normally kept at each grade; this catches rows from before it).
+is gone by then, so nobody can reach them), lab attempts past the bound per
+exercise (normally kept at each grade; this catches rows from before it), and share
+links older than SHARE_LINK_DAYS.
 Prints what it deleted. Safe to run at any time and as often as wished.
 """
 
@@ -21,10 +22,12 @@ from trainer.accounts.models import User
 from trainer.lab.models import Submission
 from trainer.lab.progress import DatabaseStore
 from trainer.quizzes.models import Attempt as QuizAttempt
+from trainer.sharing.models import Snapshot
 
 
 class Command(BaseCommand):
-    help = "Delete expired sessions, abandoned anonymous quiz attempts and lab attempts past the bound."
+    help = ("Delete expired sessions, abandoned anonymous quiz attempts, lab attempts past the bound "
+            "and old share links.")
 
     def add_arguments(self, parser):
         parser.add_argument("--anonymous-days", type=int, default=settings.SESSION_COOKIE_AGE // 86400,
@@ -42,6 +45,9 @@ class Command(BaseCommand):
         for group in crowded:
             DatabaseStore(User(pk=group["user"]))._forget_oldest(group["exercise"])
         trimmed = before - Submission.objects.count()
+        shares = Snapshot.objects.filter(
+            created_at__lt=now - timedelta(days=settings.SHARE_LINK_DAYS)).delete()[0]
         self.stdout.write(f"expired sessions deleted: {sessions}\n"
                           f"abandoned anonymous quiz attempts deleted: {abandoned}\n"
-                          f"lab attempts past {settings.LAB_ATTEMPTS_KEPT} per exercise deleted: {trimmed}\n")
+                          f"lab attempts past {settings.LAB_ATTEMPTS_KEPT} per exercise deleted: {trimmed}\n"
+                          f"share links older than {settings.SHARE_LINK_DAYS} days deleted: {shares}\n")
