@@ -46,7 +46,7 @@ def test_each_lesson_page_has_its_title_body_sources_practice_and_next(client, n
     assert f"<title>{item.title} · Beyond the guide · NetworkPolicy Trainer</title>" in html
     assert f"lesson {n + 1} of {len(LESSONS)}" in html
     assert html.count('<table class="lesson-table">') == sum(b.kind == "table" for b in item.body)
-    assert html.count('<pre class="lesson-code">') == sum(b.kind == "code" for b in item.body)
+    assert html.count('<pre class="lesson-code" tabindex="0">') == sum(b.kind == "code" for b in item.body)
     for source in item.sources:
         assert f'<a href="{source.url}" rel="noopener">{source.title}</a>' in html
     topic = bank().topics[item.topic]
