@@ -205,3 +205,17 @@ def test_no_beyond_directory_is_one_problem(lessons):
     shutil.rmtree(lessons / "beyond")
     assert beyond.problems() == ["lessons/beyond: is missing (no such directory)"]
     assert beyond.lessons() == ()
+
+
+def test_the_readme_states_the_counts_the_loaders_find():
+    readme = " ".join((REAL_LESSONS.parent / "README.md").read_text().split())
+    specs = bank().questions.values()
+    questions = sum(not s.is_template for s in specs)
+    templates = sum(s.is_template for s in specs)
+    assert (f"A bank of {questions} questions and {templates} templates (`lessons/quiz/`) "
+            f"in {len(bank().topics)} topics") in readme
+    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven")
+    mine = [s for s in specs if s.source == BEYOND_FILE]
+    assert f"{words[len(beyond.lessons())].capitalize()} short lessons on what a KCSA candidate" in readme
+    assert (f"whose {len(mine)} questions are in `{BEYOND_FILE}`, "
+            f"{sum(s.has_cluster for s in mine)} of them keyed by the engine") in readme
