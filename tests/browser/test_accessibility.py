@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from trainer.catalog import beyond
 from trainer.catalog.exercises import all_exercises
 from trainer.catalog.stages import catalog
 from trainer.classes import demo, roster
@@ -20,6 +21,7 @@ def public_pages() -> list[str]:
     return (["/", "/stages/", "/lab/", "/quizzes/", "/progress/", "/accounts/login/", "/accounts/signup/",
              "/playground/"]
             + [f"/stages/{s.number}/" for s in catalog().stages]
+            + ["/stages/beyond/", f"/stages/beyond/{beyond.lessons()[-1].slug}/"]
             + [f"/lab/{e.id}/" for e in all_exercises()][:4])
 
 

@@ -13,7 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from trainer.catalog import exercise_loading, exercises, fields, quiz, quiz_loading, stage_loading, stages
+from trainer.catalog import (
+    beyond,
+    beyond_loading,
+    exercise_loading,
+    exercises,
+    fields,
+    quiz,
+    quiz_loading,
+    stage_loading,
+    stages,
+)
 from trainer.catalog.checks import content_check
 from trainer.catalog.content import content
 
@@ -46,7 +56,7 @@ def line_of(text: str, needle: str) -> int:
 
 
 def every_problem() -> list[str]:
-    return stages.problems() + exercises.problems() + quiz.problems()
+    return stages.problems() + exercises.problems() + quiz.problems() + beyond.problems()
 
 
 # --- one load -------------------------------------------------------------------------
@@ -61,7 +71,7 @@ def test_the_catalog_reads_each_directory_once(lessons, tmp_path, settings, monk
         return counted
 
     for module, name in ((stage_loading, "load_stages"), (exercise_loading, "load_exercises"),
-                         (quiz_loading, "load_bank")):
+                         (quiz_loading, "load_bank"), (beyond_loading, "load_beyond")):
         monkeypatch.setattr(module, name, spy(name, getattr(module, name)))
     real_read = fields.FieldReader.read.__func__
     monkeypatch.setattr(
@@ -69,7 +79,7 @@ def test_the_catalog_reads_each_directory_once(lessons, tmp_path, settings, monk
         classmethod(lambda cls, path, name: reads.update([path]) or real_read(cls, path, name)))
 
     first = stages.catalog()
-    assert loads == {"load_stages": 1, "load_exercises": 1, "load_bank": 1}
+    assert loads == {"load_stages": 1, "load_exercises": 1, "load_bank": 1, "load_beyond": 1}
     files_read = sum(reads.values())
     assert set(reads.values()) == {1}  # each file once
     # Everything the site and the check ask for comes from that one load: no file is read again.
@@ -78,8 +88,9 @@ def test_the_catalog_reads_each_directory_once(lessons, tmp_path, settings, monk
         assert exercises.all_exercises() is content().exercises
         assert exercises.get_exercise("and-peer") in exercises.all_exercises()
         assert quiz.bank() is content().bank
+        assert beyond.lessons() is content().beyond and beyond.lesson("source-nat") in beyond.lessons()
         content_check(None)
-    assert sum(loads.values()) == 3 and sum(reads.values()) == files_read
+    assert sum(loads.values()) == 4 and sum(reads.values()) == files_read
 
     other = tmp_path / "other"
     shutil.copytree(lessons, other)
@@ -87,7 +98,7 @@ def test_the_catalog_reads_each_directory_once(lessons, tmp_path, settings, monk
     assert stages.catalog() is not first
     settings.LESSONS_DIR = lessons  # ...and the first is still there
     assert stages.catalog() is first
-    assert loads == {"load_stages": 2, "load_exercises": 2, "load_bank": 2}
+    assert loads == {"load_stages": 2, "load_exercises": 2, "load_bank": 2, "load_beyond": 2}
 
 
 # --- every problem, each once, in one shape -----------------------------------------------
@@ -159,7 +170,8 @@ def test_the_audit_and_the_quiz_keys_speak_in_the_same_shape(lessons):
 
 # Function-level imports, each for a reason other than a cycle: Django's way of registering
 # checks from AppConfig.ready, and the check that loads content only when checks run.
-DEFERRED = {("apps", "checks"), ("checks", "exercises"), ("checks", "quiz"), ("checks", "stages")}
+DEFERRED = {("apps", "checks"), ("checks", "beyond"), ("checks", "exercises"), ("checks", "quiz"),
+            ("checks", "stages")}
 
 
 def catalog_imports(module: str) -> tuple[set[str], set[str]]:

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from trainer.catalog import exercises, quiz, quiz_loading, stages
+from trainer.catalog import beyond_loading, exercises, quiz, quiz_loading, stages
 from trainer.catalog.checks import content_check
 from trainer.catalog.content import content
 from trainer.catalog.quiz_keys import engine_problems
@@ -36,7 +36,8 @@ GUIDE = (REAL_LESSONS / "README.md").read_text(encoding="utf-8")
 FENCE = re.compile(r"^```([^\n]*)\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 BREAK = re.compile(r"change `([^`]+)` to `([^`]+)`")
 SHARED_QUIZ_FILES = ("topics.yaml", "clusters.yaml")  # the real ones: examples use their topics and clusters
-SHARED_DIRECTORIES = ("stages", "clusters")  # the real walkthrough, which exercises and questions name
+# the real walkthrough, which exercises and questions name, and the beyond lessons, which name quiz topics
+SHARED_DIRECTORIES = ("stages", "clusters", "beyond")
 
 
 def fenced_blocks():
@@ -94,7 +95,7 @@ def test_the_guide_holds_a_complete_exercise_and_a_complete_quiz_file():
     for path in COMPLETE:
         assert re.fullmatch(r"lessons/(exercises|quiz)/[a-z0-9-]+\.yaml", path), path
         assert Path(path).name not in SHARED_QUIZ_FILES, path
-    assert len(GUIDE.splitlines()) <= 370, "the guide is meant to stay near 350 lines"
+    assert len(GUIDE.splitlines()) <= 385, "the guide is meant to stay near 350 lines"
 
 
 def test_each_complete_file_loads_through_the_real_loaders(lessons):
@@ -156,6 +157,7 @@ def test_the_guide_names_every_field_kind_and_check_the_loaders_know():
         "quiz kinds": tuple(quiz.KINDS),
         "stage fields": stages.STAGE_FIELDS,
         "stage text blocks": stages.BLOCK_KINDS,
+        "beyond lesson fields": beyond_loading.LESSON_FIELDS,
     }
     missing = {what: [n for n in names if not named(n)] for what, names in known.items()}
     assert {what: names for what, names in missing.items() if names} == {}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer.catalog import quiz
+from trainer.catalog import beyond, quiz
 from trainer.catalog.content import content
 from trainer.catalog.probes import Probe
 from trainer.catalog.quiz import KINDS, bank
@@ -28,6 +28,9 @@ SEMANTIC_TOPICS = {
     "additivity", "empty-rules", "peer-scope", "and-or", "namespace-labels", "ip-block", "ports",
     "both-ends", "replies", "self-traffic", "egress",
 }
+# One topic per lesson of "Beyond the guide" (lessons/beyond/), from the content itself.
+BEYOND_TOPICS = {lesson.topic for lesson in beyond.lessons()}
+BEYOND_FILE = "lessons/quiz/06-beyond-the-guide.yaml"
 TEMPLATE_SEEDS = range(200)
 LEFTOVER = re.compile(r"\$\{?[a-z_]")
 
@@ -71,10 +74,12 @@ def test_the_bank_holds_at_least_sixty_questions_besides_templates():
     assert len(TEMPLATES) >= 10
 
 
-def test_every_rule_of_the_semantics_is_a_topic_with_questions():
-    assert set(BANK.topics) == SEMANTIC_TOPICS
+def test_every_rule_of_the_semantics_and_every_beyond_lesson_is_a_topic_with_questions():
+    assert len(BEYOND_TOPICS) == len(beyond.lessons()) >= 8  # a topic of its own per lesson
+    assert not SEMANTIC_TOPICS & BEYOND_TOPICS
+    assert set(BANK.topics) == SEMANTIC_TOPICS | BEYOND_TOPICS
     counts = Counter(s.topic for s in BANK.questions.values())
-    assert {t for t in SEMANTIC_TOPICS if counts[t] < 2} == set()
+    assert {t for t in SEMANTIC_TOPICS | BEYOND_TOPICS if counts[t] < 2} == set()
 
 
 def test_every_stage_of_the_guide_and_every_kind_of_question_is_covered():

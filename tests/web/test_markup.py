@@ -6,6 +6,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from trainer.catalog import beyond
 from trainer.catalog.exercises import all_exercises
 from trainer.catalog.quiz import bank
 from trainer.catalog.quiz_variants import instance
@@ -65,6 +66,14 @@ def test_no_stage_page_shows_raw_markup(client):
         for scenario in catalog().scenarios:
             url = reverse("walkthrough:stage", args=[stage.number]) + f"?scenario={scenario.slug}"
             assert_no_raw_markup(client.get(url).content.decode(), url)
+    # and the "Beyond the guide" lessons, their index and the stages' index that links them
+    urls = [reverse("walkthrough:index"), reverse("walkthrough:beyond")]
+    urls += [reverse("walkthrough:beyond-lesson", args=[item.slug]) for item in beyond.lessons()]
+    assert len(urls) == 2 + len(beyond.lessons()) >= 10
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_no_raw_markup(response.content.decode(), url)
 
 
 def test_no_exercise_page_or_lab_feedback_shows_raw_markup(client):

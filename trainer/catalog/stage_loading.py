@@ -29,7 +29,7 @@ from .stage_objects import Block, Catalog, Claims, External, Focus, Scenario, St
 
 STAGE_FILE = re.compile(r"stage-([1-9][0-9]*)\.yaml")
 SCENARIOS_FILE = "scenarios.yaml"
-BLOCK_KINDS = ("p", "note", "warning", "list", "table")
+BLOCK_KINDS = ("p", "note", "warning", "list", "table", "code")
 STAGE_FIELDS = ("number", "slug", "title", "goal", "body", "try", "yaml", "claims")
 SCENARIO_FIELDS = ("slug", "title", "summary", "cluster", "apply_namespace", "focus", "ports", "externals")
 FOCUS_FIELDS = ("pod", "port", "protocol", "label")
@@ -215,7 +215,7 @@ def _stage(data: dict, number: int, scenarios: list[Scenario], declared: list | 
     slug = reader.field(data, ("slug",), str)
     title = reader.field(data, ("title",), str)
     goal = reader.field(data, ("goal",), str)
-    body = _body(reader.field(data, ("body",), list), reader)
+    body = read_body(reader.field(data, ("body",), list), reader)
     tries = reader.strings(data, ("try",), required=False)
     text = reader.field(data, ("yaml",), str)
     if text is not None:
@@ -228,7 +228,10 @@ def _stage(data: dict, number: int, scenarios: list[Scenario], declared: list | 
     return Stage(number, slug, title, goal, body, tries, text, claims)
 
 
-def _body(items, reader: FieldReader) -> tuple[Block, ...]:
+def read_body(items, reader: FieldReader) -> tuple[Block, ...]:
+    """The blocks of a `body:` list (a stage's, or a beyond-the-guide lesson's), each problem at its line.
+
+    Text blocks (p, note, warning) hold Markdown inline; a code block is shown as it is, never evaluated."""
     blocks = []
     for i, item in enumerate(items or ()):
         at = ("body", i)
@@ -241,7 +244,8 @@ def _body(items, reader: FieldReader) -> tuple[Block, ...]:
         elif kind == "table":
             blocks.append(_table(value, at + ("table",), reader))
         else:
-            blocks.append(Block(kind, text=reader.field(item, at + (kind,), str) or ""))
+            text = reader.field(item, at + (kind,), str) or ""
+            blocks.append(Block(kind, text=text.rstrip("\n") if kind == "code" else text))
     if items == []:
         reader.fail(("body",), "has no text")
     return tuple(blocks)

@@ -14,7 +14,7 @@ from .probes import Probe
 
 @dataclass(frozen=True)
 class Block:
-    """One piece of a stage's text. kind: p, note, warning, list or table."""
+    """One piece of a lesson's text. kind: p, note, warning, list, table or code (shown as it is)."""
 
     kind: str
     text: str = ""

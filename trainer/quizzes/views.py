@@ -52,7 +52,8 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
     for attempt in history:
         attempts.enforce_deadline(attempt)
     return render(request, "quizzes/index.html", {
-        "practice_form": PracticeForm(), "exam_presets": [
+        # ?topic=SLUG (a beyond-the-guide lesson's link) chooses that topic for practice.
+        "practice_form": PracticeForm(initial={"topic": request.GET.get("topic", "")}), "exam_presets": [
             p for p in presets().values() if p.mode == "exam"],
         "history": history,
     })

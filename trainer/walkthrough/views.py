@@ -1,4 +1,5 @@
-"""The stages: a page per stage, and the posts its editor, matrix cells and probe make.
+"""The stages: a page per stage, and the posts its editor, matrix cells and probe make; and the
+"Beyond the guide" lessons, a page each (text only, no editor).
 
 Each post renders just the fragment it changes for htmx, and the whole page
 otherwise, so the site works without JavaScript. A learner's mistake is a 200
@@ -15,6 +16,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from trainer.catalog import beyond
+from trainer.catalog.quiz import bank
 from trainer.catalog.stages import catalog
 from trainer.drafts import store as drafts
 from trainer.ops.errors import refuse
@@ -40,12 +43,12 @@ def _stage(number: int):
     return stage
 
 
-
 @require_GET
 def index(request: HtmxHttpRequest) -> HttpResponse:
     done = progress.progress_for(request)
     stages = [(stage, done.get(stage.slug, set())) for stage in catalog().stages]
-    return render(request, "walkthrough/index.html", {"stages": stages})
+    return render(request, "walkthrough/index.html",
+                  {"stages": stages, "beyond_count": len(beyond.lessons())})
 
 
 @require_GET
@@ -68,6 +71,27 @@ def reset(request: HtmxHttpRequest, number: int) -> HttpResponse:
     scenario = catalog().scenario(request.POST.get("scenario") or None)
     query = f"?scenario={scenario.slug}" if scenario and scenario != catalog().scenarios[0] else ""
     return redirect(reverse("walkthrough:stage", args=[number]) + query)
+
+
+@require_GET
+def beyond_index(request: HtmxHttpRequest) -> HttpResponse:
+    return render(request, "walkthrough/beyond_index.html", {"lessons": beyond.lessons()})
+
+
+@require_GET
+def beyond_lesson(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    lessons = beyond.lessons()
+    index = next((i for i, item in enumerate(lessons) if item.slug == slug), None)
+    if index is None:
+        raise Http404("No such lesson.")
+    return render(request, "walkthrough/beyond.html", {
+        "lesson": lessons[index],
+        "position": index + 1,
+        "count": len(lessons),
+        "previous_lesson": lessons[index - 1] if index else None,
+        "next_lesson": lessons[index + 1] if index + 1 < len(lessons) else None,
+        "topic": bank().topics.get(lessons[index].topic),
+    })
 
 
 @require_POST
