@@ -3,8 +3,9 @@
     .venv/bin/python docs/screenshots.py
 
 Runs the development server on a throwaway SQLite database at 127.0.0.1:8765, creates
-the demo class (manage.py demo_class) and photographs, at 1280 px wide: the class
-dashboard (docs/screenshot-dashboard.png).
+the demo class (manage.py demo_class) and photographs, at 1280 px wide: stage 3 of the
+walkthrough with the explanation of one connection open (docs/screenshot-stage.png) and
+the class dashboard (docs/screenshot-dashboard.png).
 """
 
 from __future__ import annotations
@@ -58,6 +59,15 @@ def shoot(base: str):
             executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         page = browser.new_page(base_url=base, viewport={"width": 1280, "height": 800})
+        page.goto("/stages/3/")
+        page.locator('#result button[aria-label^="prod/web to prod/db on TCP 3306:"]').click()
+        page.locator("#explanation .explanation").wait_for()
+        page.locator(".CodeMirror .cm-line-decided").first.wait_for()
+        top, height = page.evaluate("""() => [
+            document.querySelector('main').getBoundingClientRect().top + window.scrollY,
+            document.documentElement.scrollHeight]""")
+        page.screenshot(path=str(ROOT / "docs" / "screenshot-stage.png"), full_page=True,
+                        clip={"x": 0, "y": top, "width": 1280, "height": min(2300, height - top)})
         page.goto("/accounts/login/")
         page.fill("#id_username", "demo-teacher")
         page.fill("#id_password", PASSWORD)
