@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from trainer.catalog import beyond
 from trainer.catalog.exercises import all_exercises
 from trainer.catalog.stages import catalog
 
@@ -17,8 +18,10 @@ WIDER = """(width) => Array.from(document.querySelectorAll('body *'))
 
 
 def pages():
-    return (["/", "/stages/", "/lab/", "/quizzes/", "/progress/", "/accounts/login/"]
+    return (["/", "/stages/", "/lab/", "/quizzes/", "/progress/", "/accounts/login/", "/playground/",
+             "/stages/beyond/"]
             + [f"/stages/{s.number}/" for s in catalog().stages]
+            + [f"/stages/beyond/{lesson.slug}/" for lesson in beyond.lessons()]
             + [f"/lab/{e.id}/" for e in all_exercises()])
 
 
