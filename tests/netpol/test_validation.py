@@ -188,36 +188,36 @@ def test_a_pod_keeps_every_field_the_engine_ignores():
 
 def test_a_misspelt_field_is_unknown():
     assert only(policy("podSelector: {}\ningres: []")) == (
-        "spec.ingres", 'unknown field "spec.ingres"', 6)
+        "spec.ingres", "unknown field; did you mean `ingress`?", 6)
 
 
 def test_field_names_are_case_sensitive():
-    assert only(policy("podselector: {}")) == ("spec.podselector", 'unknown field "spec.podselector"', 5)
+    assert only(policy("podselector: {}")) == (
+        "spec.podselector", "unknown field; did you mean `podSelector`? (field names are case-sensitive)", 5)
 
 
 def test_an_unknown_field_deep_inside_names_its_whole_path():
     text = ingress_peers("podSelectr: {}")
     assert problems(text) == [
-        ("spec.ingress[0].from[0].podSelectr", 'unknown field "spec.ingress[0].from[0].podSelectr"', 7),
+        ("spec.ingress[0].from[0].podSelectr", "unknown field; did you mean `podSelector`?", 7),
         ("spec.ingress[0].from[0]", "Required value: must specify a peer", 7),
     ]
 
 
 def test_an_unknown_field_in_metadata():
     text = policy().replace("metadata: {name: p, namespace: prod}", "metadata: {name: p, lables: {a: b}}")
-    assert only(text) == ("metadata.lables", 'unknown field "metadata.lables"', 3)
+    assert only(text) == ("metadata.lables", "unknown field; did you mean `labels`?", 3)
 
 
 def test_an_unknown_top_level_field():
-    assert only(policy() + "sepc: {}\n") == ("sepc", 'unknown field "sepc"', 6)
+    assert only(policy() + "sepc: {}\n") == ("sepc", "unknown field; did you mean `spec`?", 6)
 
 
 def test_an_unknown_field_in_a_port_and_in_an_ipblock():
     assert problems(ingress_ports("{port: 80, protocl: TCP}")) == [
-        ("spec.ingress[0].ports[0].protocl", 'unknown field "spec.ingress[0].ports[0].protocl"', 7)]
+        ("spec.ingress[0].ports[0].protocl", "unknown field; did you mean `protocol`?", 7)]
     assert problems(ingress_peers("ipBlock: {cidr: 10.0.0.0/8, expect: [10.1.0.0/16]}")) == [
-        ("spec.ingress[0].from[0].ipBlock.expect",
-         'unknown field "spec.ingress[0].from[0].ipBlock.expect"', 7)]
+        ("spec.ingress[0].from[0].ipBlock.expect", "unknown field; did you mean `except`?", 7)]
 
 
 def test_a_string_where_a_list_belongs():
@@ -227,7 +227,8 @@ def test_a_string_where_a_list_belongs():
 
 def test_a_mapping_where_a_list_belongs():
     assert only(policy("podSelector: {}\ningress:\n  from: []")) == (
-        "spec.ingress", "Invalid type: expected a list, got an object", 6)
+        "spec.ingress",
+        'Invalid type: expected a list, got an object (each item of a list starts with "- ")', 6)
 
 
 def test_a_list_where_an_object_belongs():
@@ -729,7 +730,7 @@ def test_every_problem_of_a_document_comes_back_together_in_line_order():
           - {protocol: HTTP}
         """)
     assert problems(text) == [
-        ("spec.ingres", 'unknown field "spec.ingres"', 6),
+        ("spec.ingres", "unknown field; did you mean `ingress`?", 6),
         ("spec.policyTypes[1]", 'Unsupported value: "Egres": supported values: "Ingress", "Egress"', 7),
         ("spec.ingress[0].from[0]", "Required value: must specify a peer", 10),
         ("spec.ingress[0].ports[0].endPort",
