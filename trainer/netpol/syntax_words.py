@@ -45,8 +45,8 @@ class _Reading:
             return None, self.problem or "not valid YAML"
         if "depth" in self.problem:  # libyaml's own cap, past the loader's
             return self._shown(self.at.line), f"nesting too deep (column {self.at.column + 1})"
-        for rule in (self._tab, self._quote, self._flow, self._block_list, self._block_mapping,
-                     self._colon, self._no_colon, self._special_start):
+        for rule in (self._byte_order_mark, self._tab, self._quote, self._flow, self._block_list,
+                     self._block_mapping, self._colon, self._no_colon, self._special_start):
             found = rule()
             if found is not None:
                 line, message = found
@@ -85,6 +85,13 @@ class _Reading:
 
     # --- the rules, most particular first ---------------------------------------------
 
+    def _byte_order_mark(self):
+        """U+FEFF inside the text (an editor's or a concatenation's): invisible, and no YAML."""
+        column = self._line(self.at.line).find("\ufeff")
+        if column < 0:
+            return None
+        return self.at.line, f"an invisible byte order mark (U+FEFF) at column {column + 1}: delete it"
+
     def _tab(self):
         """A tab in the indentation (or where the parser stopped): YAML indents with spaces."""
         line = self._line(self.at.line)
@@ -103,9 +110,10 @@ class _Reading:
             apostrophe = " (inside '...', write '' for an apostrophe)" if quote == "'" else ""
             return self.start.line, (f"the quote {quote} at column {self.start.column + 1} is never "
                                      f"closed: end the value with another {quote}{apostrophe}")
-        if "escape" in self.problem:
-            return self.at.line, (f'an unknown escape after "\\" (column {self.at.column + 1}) inside '
-                                  'double quotes: write \\\\ for a backslash, or use single quotes')
+        if "escape" in self.problem or "hexdecimal" in self.problem:
+            return self.at.line, (f'an escape after "\\" inside double quotes that YAML cannot read '
+                                  f"(column {self.at.column + 1}): write \\\\ for a backslash, "
+                                  "or use single quotes")
         return None
 
     def _flow(self):
