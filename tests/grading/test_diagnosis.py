@@ -3,6 +3,8 @@ ports as ranges, the plugin named where it matters), oddities of a passing answe
 
 from __future__ import annotations
 
+import re
+
 from trainer.catalog.exercises import get_exercise
 from trainer.grading import grade, judge, parse_answer
 from trainer.grading.wording import describe_differences, join
@@ -33,6 +35,15 @@ def test_a_closed_connection_says_what_blocks_it():
     assert message.startswith(
         "billing/api-pod can reach billing/db on no port, but the task wants TCP 3306 open.")
     assert "Ingress to billing/db: isolated by billing/db-policy" in message
+
+
+def test_no_difference_says_cannot_reach_on_every_port():
+    """Closed on every port is "on no port"; a whole protocol closed is "on any UDP port"."""
+    from trainer.catalog.exercises import all_exercises
+    told = [m for e in all_exercises() if e.starter
+            for m in describe_differences(judgement(e.id, e.starter), limit=100)]
+    assert any(" on no port, but the task wants " in m for m in told)
+    assert not [m for m in told if re.search(r"cannot reach .* on every", m)]
 
 
 def test_an_egress_difference_says_where_the_source_may_go():

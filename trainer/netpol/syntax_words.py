@@ -249,7 +249,7 @@ class _Reading:
         above = self._indents_above(n)
         if len(above) > MAX_INDENTS_TOLD:
             above = sorted(sorted(above, key=lambda x: abs(x - here))[:MAX_INDENTS_TOLD])
-        told = " or ".join(str(x) for x in above) if above else "0"
+        told = _either([str(x) for x in above]) if above else "0"
         return (f"this line is indented differently from the lines above it ({here} space"
                 f"{'' if here == 1 else 's'} here, {told} above): the keys of one mapping line up "
                 "exactly, and so do the items of one list")
@@ -258,6 +258,10 @@ class _Reading:
         """No rule fits: the parser's own problem, without its "while ..." context."""
         words = self.problem or "not valid YAML"
         return f"{words} (column {self.at.column + 1})"
+
+
+def _either(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def _content(line: str) -> str:
