@@ -69,6 +69,8 @@ INDENT = ("this line is indented differently from the lines above it ({}): the k
      'indentation. Start this line with "- " if it is another item, or indent it under the item above'),
     ("a:\n  - b\n  -c: d\n", 3, 'a list item starts with "- ", a dash and a space: add a space after the '
                                 "dash at column 3"),
+    (broken("  - from:", "  -from:"), 13, 'a list item starts with "- ", a dash and a space: add a space '
+                                          "after the dash at column 3"),
     # A list item where the lines around it are `key: value`: a mapping where a list is expected.
     ("spec:\n  ingress:\n    from: []\n  - ports: []\n", 4,
      'a list item ("- ") where a `key: value` is expected, as in the mapping that starts on line 2. A '
@@ -79,6 +81,9 @@ INDENT = ("this line is indented differently from the lines above it ({}): the k
      "`key:` can start: add the ':' on line 4"),
     (broken("      port: 3306", "      port 3306\n      name: x"), 19,
      '"port 3306" has no ":" after it: a line of a mapping is `key: value`'),
+    (broken("      role: db", "      role:db\n      tier: x"), 10,
+     "line 9 has no space after its ':', so YAML reads line 9 and this line as one text, where no "
+     '`key:` can start: write "role: db" on line 9'),
     ("kind: Pod\nname\nx: 1\n", 2, '"name" has no ":" after it: a line of a mapping is `key: value`'),
     ("items:\n  - a\n  b\n", 3, '"b" has no ":" after it: if it is another item of the list above, start '
                                'it with "- "; if it is a key, add ":" after it'),
@@ -159,6 +164,16 @@ def test_the_pure_python_parsers_words_are_rewritten_too(text):
 def test_an_error_no_rule_fits_keeps_the_parsers_problem_with_its_column():
     line, message = refused("%FOO\n---\na: 1\n")
     assert (line, message) == (1, "found unknown directive name (column 5)")
+
+
+def test_a_rule_that_slips_leaves_the_parsers_words_not_a_traceback(monkeypatch):
+    from trainer.netpol import syntax_words
+
+    def slip(self):
+        raise IndexError("a bug")
+
+    monkeypatch.setattr(syntax_words._Reading, "_tab", slip)
+    assert refused("a: [1]]\n") == (1, "did not find expected key (column 7)")
 
 
 def test_libyamls_own_nesting_cap_is_nesting():

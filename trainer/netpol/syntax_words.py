@@ -18,6 +18,7 @@ import yaml
 from .problems import clip
 
 _BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # the line breaks libyaml counts
+_DASH_WORD = re.compile(r" *-(?=[A-Za-z])")  # "-from:", "-Ingress": a list item without its space
 _PAIRS = {"[": "]", "{": "}"}
 _NOUNS = {"[": "list", "{": "mapping"}
 _STARTS = {"&": "an anchor (&name)", "*": "an alias (*name)", "!": "a tag (!name)"}
@@ -27,7 +28,12 @@ WORD_LIMIT = 40
 
 def explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, str]:
     """(line, message) for a syntax error in `text`; the line is 1-based, None when unknown."""
-    return _Reading(exc, text).explain()
+    reading = _Reading(exc, text)
+    try:
+        return reading.explain()
+    except Exception:  # a rule's slip must not turn a learner's typo into a 500
+        mark = reading.at
+        return (mark.line + 1 if mark else None), reading.parser_words()
 
 
 class _Reading:
@@ -45,13 +51,14 @@ class _Reading:
             return None, self.problem or "not valid YAML"
         if "depth" in self.problem:  # libyaml's own cap, past the loader's
             return self._shown(self.at.line), f"nesting too deep (column {self.at.column + 1})"
-        for rule in (self._byte_order_mark, self._tab, self._quote, self._flow, self._block_list,
-                     self._block_mapping, self._colon, self._no_colon, self._special_start):
+        for rule in (self._byte_order_mark, self._tab, self._dash_without_space, self._quote, self._flow,
+                     self._block_list, self._block_mapping, self._colon, self._no_colon,
+                     self._special_start):
             found = rule()
             if found is not None:
                 line, message = found
                 return self._shown(line), message
-        return self._shown(self.at.line), self._parser_words()
+        return self._shown(self.at.line), self.parser_words()
 
     # --- reading the text ---------------------------------------------------------
 
@@ -102,6 +109,17 @@ class _Reading:
         return self.at.line, (f"a tab character (column {column}); YAML indents with spaces only: "
                               "replace the tab with spaces")
 
+    def _dash_without_space(self):
+        """'-from:' for '- from:': a key that starts with a dash, which throws the lines below
+        out of line. Looked for from the line above where the parser's context began (a list
+        under "-from:" begins below it) to where the parser stopped."""
+        for n in range(max(self.start.line - 1, 0), self.at.line + 1):
+            found = _DASH_WORD.match(self._line(n))
+            if found:
+                return n, (f'a list item starts with "- ", a dash and a space: add a space after the '
+                           f"dash at column {found.end()}")
+        return None
+
     def _quote(self):
         if "quoted scalar" not in self.context:
             return None
@@ -146,9 +164,6 @@ class _Reading:
         if "block collection" not in self.context and "block sequence" not in self.context:
             return None
         at = self.at
-        if self._char(at) == "-" and self._char(at, 1) not in ("", " "):
-            return at.line, (f'a list item starts with "- ", a dash and a space: add a space after '
-                             f"the dash at column {at.column + 1}")
         if at.column != self.start.column:
             return at.line, self._indentation(at.line)
         return at.line, ('expected a list item starting with "- ": the list that starts on line '
@@ -204,10 +219,16 @@ class _Reading:
             return n, (f"this line is indented more than line {shown}, so YAML reads it as the rest "
                        f"of line {shown}'s value, where no `key:` can start: line it up with the keys "
                        f"above it{emptied}")
-        if ":" not in _content(self._line(above)):
-            return n, (f"line {shown} has no ':' after its key, so YAML reads line {shown} and this "
-                       f"line as one text, where no `key:` can start: add the ':' on line {shown}")
-        return n, self._stray_colon(column)
+        text = _content(self._line(above)).strip()
+        if ": " in text or text.endswith(":"):
+            return n, self._stray_colon(column)
+        key, colon, value = text.removeprefix("- ").partition(":")
+        if colon:  # "role:db": one word to YAML
+            fixed = clip(f"{key}: {value}", WORD_LIMIT * 2)
+            return n, (f"line {shown} has no space after its ':', so YAML reads line {shown} and this "
+                       f"line as one text, where no `key:` can start: write {fixed} on line {shown}")
+        return n, (f"line {shown} has no ':' after its key, so YAML reads line {shown} and this "
+                   f"line as one text, where no `key:` can start: add the ':' on line {shown}")
 
     @staticmethod
     def _stray_colon(column: int) -> str:
@@ -254,10 +275,10 @@ class _Reading:
                 f"{'' if here == 1 else 's'} here, {told} above): the keys of one mapping line up "
                 "exactly, and so do the items of one list")
 
-    def _parser_words(self) -> str:
+    def parser_words(self) -> str:
         """No rule fits: the parser's own problem, without its "while ..." context."""
         words = self.problem or "not valid YAML"
-        return f"{words} (column {self.at.column + 1})"
+        return f"{words} (column {self.at.column + 1})" if self.at is not None else words
 
 
 def _either(words: list[str]) -> str:
