@@ -99,6 +99,8 @@ INDENT = ("this line is indented differently from the lines above it ({}): the k
                                           'another "'),
     (broken("role: db", "role: 'db"), 9, "the quote ' at column 13 is never closed: end the value with "
                                           "another ' (inside '...', write '' for an apostrophe)"),
+    (broken("role: db", 'role: "db\n-x: y'), 9, 'the quote " at column 13 is never closed: end the '
+                                                   'value with another "'),
     (broken("role: db", "role: [db"), 9, "the '[' at column 13 is never closed: end the list with ']'"),
     (broken("  - Ingress", "  - {a: b"), 11, "the '{' at column 5 is never closed: end the mapping with '}'"),
     ("a: [\n", 1, "the '[' at column 4 is never closed: end the list with ']'"),

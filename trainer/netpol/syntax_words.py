@@ -51,7 +51,8 @@ class _Reading:
             return None, self.problem or "not valid YAML"
         if "depth" in self.problem:  # libyaml's own cap, past the loader's
             return self._shown(self.at.line), f"nesting too deep (column {self.at.column + 1})"
-        for rule in (self._byte_order_mark, self._tab, self._dash_without_space, self._quote, self._flow,
+        # Most particular first; a quote or bracket left open swallows the lines after it.
+        for rule in (self._byte_order_mark, self._tab, self._quote, self._flow, self._dash_without_space,
                      self._block_list, self._block_mapping, self._colon, self._no_colon,
                      self._special_start):
             found = rule()
