@@ -392,7 +392,8 @@ templates:
 def test_a_file_that_is_not_yaml_is_reported_with_its_line(tmp_path):
     _, problems = load(write_bank(tmp_path, "questions:\n  - slug: [unclosed\n"))
     (problem,) = problems
-    assert problem.startswith("lessons/quiz/bank.yaml:3: invalid YAML")
+    assert problem == ("lessons/quiz/bank.yaml:2: invalid YAML: the '[' at column 11 is never closed: "
+                       "end the list with ']'")
 
 
 def test_a_broken_file_does_not_hide_the_problems_of_the_others(tmp_path):

@@ -254,7 +254,8 @@ def test_content_is_loaded_safely_through_the_engines_loader(lessons):
 def test_a_repeated_key_is_refused(lessons):
     edit(lessons / "stages" / "stage-6.yaml", "number: 6", "number: 6\nnumber: 6")
     assert stage_catalog.problems() == [
-        'lessons/stages/stage-6.yaml:2: mapping key "number" already defined at line 1']
+        'lessons/stages/stage-6.yaml:2: the key "number" is already defined at line 1: '
+        "a key may appear only once in a mapping"]
 
 
 def test_a_broken_cluster_is_reported_once_with_its_own_line(lessons):

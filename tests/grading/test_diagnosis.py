@@ -3,6 +3,8 @@ ports as ranges, the plugin named where it matters), oddities of a passing answe
 
 from __future__ import annotations
 
+import re
+
 from trainer.catalog.exercises import get_exercise
 from trainer.grading import grade, judge, parse_answer
 from trainer.grading.wording import describe_differences, join
@@ -31,8 +33,17 @@ def test_an_opened_connection_says_who_the_task_admits_instead():
 def test_a_closed_connection_says_what_blocks_it():
     [message] = describe_differences(judgement("allow-api-to-db", get_exercise("allow-api-to-db").starter))
     assert message.startswith(
-        "billing/api-pod cannot reach billing/db on TCP 3306, but the task says it should.")
+        "billing/api-pod can reach billing/db on no port, but the task wants TCP 3306 open.")
     assert "Ingress to billing/db: isolated by billing/db-policy" in message
+
+
+def test_no_difference_says_cannot_reach_on_every_port():
+    """Closed on every port is "on no port"; a whole protocol closed is "on any UDP port"."""
+    from trainer.catalog.exercises import all_exercises
+    told = [m for e in all_exercises() if e.starter
+            for m in describe_differences(judgement(e.id, e.starter), limit=100)]
+    assert any(" on no port, but the task wants " in m for m in told)
+    assert not [m for m in told if re.search(r"cannot reach .* on every", m)]
 
 
 def test_an_egress_difference_says_where_the_source_may_go():
@@ -58,13 +69,13 @@ def test_a_pod_to_come_is_said_to_be_one():
 
 def test_pods_of_one_kind_are_told_together():
     messages = describe_differences(judgement("ipblock-except", get_exercise("ipblock-except").starter))
-    assert any(m.startswith("ci/runner and ci/cache cannot reach any pod on every port") for m in messages), \
-        messages
+    assert any(m.startswith("ci/runner and ci/cache can reach any pod on no port, but the task wants every "
+                            "port (TCP, UDP and SCTP) open.") for m in messages), messages
 
 
 def test_a_difference_under_one_plugin_only_names_the_plugin():
     messages = describe_differences(judgement("ipblock-except", get_exercise("ipblock-except").starter))
-    skipping = [m for m in messages if "cannot reach any pod" in m]
+    skipping = [m for m in messages if "can reach any pod on no port" in m]
     assert skipping[0].endswith("This happens only with a network plugin that never matches ipBlocks "
                                 "against pods, as Cilium.")
 

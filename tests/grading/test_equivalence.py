@@ -278,5 +278,14 @@ def test_port_sets_are_exact_intervals():
     assert (3306, "TCP") in tcp and (3307, "TCP") not in tcp and (80, "UDP") not in tcp
 
 
+def test_port_sets_after_cannot_say_any_not_every():
+    """"cannot reach it on every UDP port" reads as "not on all of them"."""
+    assert (ALL - PortSet.of("TCP", 3306, 3306)).describe(negative=True) == (
+        "TCP 1-3305 and 3307-65535; any UDP or SCTP port")
+    assert PortSet.of("UDP").describe(negative=True) == "any UDP port"
+    assert ALL.describe(negative=True) == "any port (TCP, UDP or SCTP)"
+    assert PortSet.of("TCP", 53, 53).describe(negative=True) == "TCP 53"
+
+
 def test_both_plugin_behaviours_are_compared():
     assert set(MODES) == {MATCHING, SKIPPING}

@@ -265,11 +265,12 @@ def test_scalars_are_read_as_go_yaml_v2_reads_them():
 
 def test_a_duplicate_key_is_refused_naming_both_lines():
     problem = refused("kind: Pod\nmetadata:\n  name: a\n  name: b\n")
-    assert (problem.message, problem.line) == ('mapping key "name" already defined at line 3', 4)
+    assert (problem.message, problem.line) == (
+        'the key "name" is already defined at line 3: a key may appear only once in a mapping', 4)
 
 
 def test_a_duplicate_key_through_an_anchor_is_refused():
-    assert refused("&k name: a\n*k : b").message == 'mapping key "name" already defined at line 1'
+    assert refused("&k name: a\n*k : b").message.startswith('the key "name" is already defined at line 1:')
 
 
 @pytest.mark.parametrize("text, what, line", [
@@ -296,13 +297,15 @@ def test_a_list_whose_items_are_not_objects():
 
 def test_broken_yaml_names_its_line():
     problem = refused("kind: Pod\nmetadata:\n  name: [a, b\n")
-    assert problem.message.startswith("invalid YAML: while parsing a flow sequence")
-    assert problem.line == 4
+    assert problem.message == "invalid YAML: the '[' at column 9 is never closed: end the list with ']'"
+    assert problem.line == 3
 
 
 def test_tab_indentation_is_refused_with_its_line():
     problem = refused("kind: Pod\nmetadata:\n\tname: a\n")
-    assert problem.message.startswith("invalid YAML:") and problem.line == 3
+    assert problem.message == ("invalid YAML: a tab character (column 1); YAML indents with spaces only: "
+                               "replace the tab with spaces")
+    assert problem.line == 3
 
 
 # --- encodings and characters ----------------------------------------------------------------

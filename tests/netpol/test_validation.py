@@ -188,36 +188,85 @@ def test_a_pod_keeps_every_field_the_engine_ignores():
 
 def test_a_misspelt_field_is_unknown():
     assert only(policy("podSelector: {}\ningres: []")) == (
-        "spec.ingres", 'unknown field "spec.ingres"', 6)
+        "spec.ingres", "unknown field; did you mean `ingress`?", 6)
 
 
 def test_field_names_are_case_sensitive():
-    assert only(policy("podselector: {}")) == ("spec.podselector", 'unknown field "spec.podselector"', 5)
+    assert only(policy("podselector: {}")) == (
+        "spec.podselector", "unknown field; did you mean `podSelector`? (field names are case-sensitive)", 5)
 
 
 def test_an_unknown_field_deep_inside_names_its_whole_path():
     text = ingress_peers("podSelectr: {}")
     assert problems(text) == [
-        ("spec.ingress[0].from[0].podSelectr", 'unknown field "spec.ingress[0].from[0].podSelectr"', 7),
+        ("spec.ingress[0].from[0].podSelectr", "unknown field; did you mean `podSelector`?", 7),
         ("spec.ingress[0].from[0]", "Required value: must specify a peer", 7),
     ]
 
 
 def test_an_unknown_field_in_metadata():
     text = policy().replace("metadata: {name: p, namespace: prod}", "metadata: {name: p, lables: {a: b}}")
-    assert only(text) == ("metadata.lables", 'unknown field "metadata.lables"', 3)
+    assert only(text) == ("metadata.lables", "unknown field; did you mean `labels`?", 3)
 
 
 def test_an_unknown_top_level_field():
-    assert only(policy() + "sepc: {}\n") == ("sepc", 'unknown field "sepc"', 6)
+    assert only(policy() + "sepc: {}\n") == ("sepc", "unknown field; did you mean `spec`?", 6)
 
 
 def test_an_unknown_field_in_a_port_and_in_an_ipblock():
     assert problems(ingress_ports("{port: 80, protocl: TCP}")) == [
-        ("spec.ingress[0].ports[0].protocl", 'unknown field "spec.ingress[0].ports[0].protocl"', 7)]
+        ("spec.ingress[0].ports[0].protocl", "unknown field; did you mean `protocol`?", 7)]
     assert problems(ingress_peers("ipBlock: {cidr: 10.0.0.0/8, expect: [10.1.0.0/16]}")) == [
-        ("spec.ingress[0].from[0].ipBlock.expect",
-         'unknown field "spec.ingress[0].from[0].ipBlock.expect"', 7)]
+        ("spec.ingress[0].from[0].ipBlock.expect", "unknown field; did you mean `except`?", 7)]
+
+
+@pytest.mark.parametrize("body, path, field, line", [
+    ("podSelector:\n  matchLabel: {app: db}", "spec.podSelector.matchLabel", "matchLabels", 6),
+    ("podselector: {}", "spec.podselector", "podSelector", 5),
+    ("podSelector: {}\ningres: []", "spec.ingres", "ingress", 6),
+    ("podSelector: {}\npolcyTypes: [Ingress]", "spec.polcyTypes", "policyTypes", 6),
+    ("podSelector: {}\negress:\n- ports:\n  - {port: 53, protcol: UDP}", "spec.egress[0].ports[0].protcol",
+     "protocol", 8),
+    ("podSelector: {}\nPolicyTypes: [Egress]", "spec.PolicyTypes", "policyTypes", 6),
+])
+def test_a_misspelt_field_gets_the_nearest_known_one(body, path, field, line):
+    found_path, message, found_line = only(policy(body))
+    case = " (field names are case-sensitive)" if path.rsplit(".", 1)[-1].lower() == field.lower() else ""
+    assert (found_path, message, found_line) == (path, f"unknown field; did you mean `{field}`?{case}", line)
+
+
+def test_the_path_of_an_unknown_field_is_said_once():
+    with pytest.raises(InputError) as exc:
+        load_cluster([(policy("podSelector:\n  matchLabel: {app: db}"), "t.yaml")])
+    text = str(exc.value)
+    assert text == ("t.yaml:6: NetworkPolicy prod/p: spec.podSelector.matchLabel: "
+                    "unknown field; did you mean `matchLabels`?")
+    assert text.count("matchLabel") == 2  # the path, and the suggestion
+
+
+@pytest.mark.parametrize("body, path, known, line", [
+    ("podSelector: {}\ncolour: blue", "spec.colour", "podSelector, policyTypes, ingress, egress", 6),
+    ("podSelector: {}\ningress:\n- to: []", "spec.ingress[0].to", "ports, from", 7),
+    ("podSelector: {}\nselector: {}", "spec.selector", "podSelector, policyTypes, ingress, egress", 6),
+])
+def test_a_field_far_from_every_known_one_gets_no_suggestion_but_the_list(body, path, known, line):
+    assert only(policy(body)) == (path, f"unknown field (expected one of {known})", line)
+
+
+def test_an_unknown_field_among_many_gets_neither_a_guess_nor_the_long_list():
+    text = policy().replace("metadata: {name: p, namespace: prod}",
+                            "metadata: {name: p, namespace: prod, owner: me}")
+    assert only(text) == ("metadata.owner", "unknown field", 3)
+
+
+def test_the_edit_distance_counts_a_swap_as_one_edit():
+    from trainer.netpol.suggest import closest, distance
+    assert distance("lables", "labels") == 1 and distance("ingres", "ingress") == 1
+    assert distance("expect", "except") == 2 and distance("", "abc") == 3
+    assert closest("sepc", ["spec"]) == "spec"
+    assert closest("spce", ["spec", "status"]) == "spec"
+    assert closest("xyz", ["spec", "kind"]) is None
+    assert closest("x" * 100, ["x" * 99]) is None  # nobody's typo, and not worth the time
 
 
 def test_a_string_where_a_list_belongs():
@@ -227,7 +276,8 @@ def test_a_string_where_a_list_belongs():
 
 def test_a_mapping_where_a_list_belongs():
     assert only(policy("podSelector: {}\ningress:\n  from: []")) == (
-        "spec.ingress", "Invalid type: expected a list, got an object", 6)
+        "spec.ingress",
+        'Invalid type: expected a list, got an object (each item of a list starts with "- ")', 6)
 
 
 def test_a_list_where_an_object_belongs():
@@ -729,7 +779,7 @@ def test_every_problem_of_a_document_comes_back_together_in_line_order():
           - {protocol: HTTP}
         """)
     assert problems(text) == [
-        ("spec.ingres", 'unknown field "spec.ingres"', 6),
+        ("spec.ingres", "unknown field; did you mean `ingress`?", 6),
         ("spec.policyTypes[1]", 'Unsupported value: "Egres": supported values: "Ingress", "Egress"', 7),
         ("spec.ingress[0].from[0]", "Required value: must specify a peer", 10),
         ("spec.ingress[0].ports[0].endPort",

@@ -162,7 +162,7 @@ def test_a_file_name_with_control_characters_is_escaped(tmp_path):
     path = tmp_path / "evil\x1b[31m\nname.yaml"
     path.write_text("a: [1\n")
     status, out, err = check("-f", str(path))
-    refused(status, out, err, "evil\\x1b[31m\\nname.yaml:2: invalid YAML")
+    refused(status, out, err, "evil\\x1b[31m\\nname.yaml:1: invalid YAML")
     assert "\x1b" not in err and len(err.splitlines()) == 1
 
 

@@ -328,7 +328,7 @@ def test_apply_creates_then_leaves_unchanged_then_configures(lab):
 
 def test_apply_reports_yaml_and_validation_errors_as_kubectl_with_the_engines_words(lab):
     assert lab.apply("a: [\n") == ("error: error parsing STDIN: error converting YAML to JSON: yaml: "
-                                   "line 2: while parsing a flow node: did not find expected node content")
+                                   "line 1: the '[' at column 4 is never closed: end the list with ']'")
     out = lab.apply(policy("bad", "prod",
                            "{podSelector: {}, ingress: [{ports: [{port: 3306, endPort: 80}]}]}"))
     assert out == ('The NetworkPolicy "bad" is invalid: spec.ingress[0].ports[0].endPort: '

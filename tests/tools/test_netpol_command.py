@@ -108,7 +108,7 @@ def test_stdin_is_read_with_dash(files):
     [
         (POLICY.replace("port: 3306", "port: 3306\n      endPort: 80"),
          ["policy.yaml:", "NetworkPolicy prod/db-policy", "spec.ingress[0].ports[0].endPort"]),
-        ("a: [1, 2\n", ["policy.yaml:2", "invalid YAML"]),
+        ("a: [1, 2\n", ["policy.yaml:1: invalid YAML: the '[' at column 4 is never closed"]),
         ("a: &x [*x]\n", ["policy.yaml:1", "recursive"]),
     ],
 )

@@ -86,6 +86,34 @@ def test_invalid_yaml_shows_its_line(client, stage3):
     assert 8 <= line <= 10  # the flow sequence opened on line 8 and never closed
 
 
+def test_a_yaml_error_is_shown_in_plain_words_escaped(client, stage3):
+    text = stage3.yaml.replace("role: db", "role: <b>db: x</b>")
+    html = client.post(url("evaluate"), post_form(text), **HTMX).content.decode()
+    assert '<span class="line-ref">Line 8</span>' in html and 'data-error-lines="8"' in html
+    assert ("a second &quot;: &quot; on this line (column 18): a value that contains &quot;: &quot; "
+            "must be in quotes, as role: &quot;&lt;b&gt;db: x&lt;/b&gt;&quot;") in html
+    assert "<b>db" not in html and "while parsing" not in html and "while scanning" not in html
+
+
+def test_a_tab_and_a_missing_dash_are_said_plainly(client, stage3):
+    tab = client.post(url("evaluate"), post_form(stage3.yaml.replace("  policyTypes:", "\tpolicyTypes:")),
+                      **HTMX).content.decode()
+    assert '<span class="line-ref">Line 9</span>' in tab
+    assert "a tab character (column 1); YAML indents with spaces only" in tab
+    dashless = stage3.yaml.replace("    - Ingress", "    - Ingress\n    Egress: x")
+    html = client.post(url("evaluate"), post_form(dashless), **HTMX).content.decode()
+    assert '<span class="line-ref">Line 11</span>' in html
+    assert "expected a list item starting with &quot;- &quot;" in html
+
+
+def test_a_misspelt_field_says_its_path_once_and_what_was_meant(client, stage3):
+    text = stage3.yaml.replace("    matchLabels:\n      role: db", "    matchLabel:\n      role: db")
+    html = client.post(url("evaluate"), post_form(text), **HTMX).content.decode()
+    assert '<span class="where">NetworkPolicy prod/db-policy: spec.podSelector.matchLabel</span>' in html
+    assert '<span class="message">unknown field; did you mean `matchLabels`?</span>' in html
+    assert html.count("spec.podSelector.matchLabel") == 1
+
+
 def test_validation_error_names_field_path_and_line(client, stage3):
     text = stage3.yaml.replace("port: 3306", "port: 70000")
     html = client.post(url("evaluate"), post_form(text), **HTMX).content.decode()

@@ -85,10 +85,14 @@ class PortSet:
                     found.append((lo, protocol))
         return found
 
-    def describe(self) -> str:
-        """'TCP 1-3305 and 3307-65535', 'TCP and UDP 53', 'every port', 'no port'."""
+    def describe(self, negative: bool = False) -> str:
+        """'TCP 1-3305 and 3307-65535', 'TCP and UDP 53', 'every port', 'no port'.
+
+        negative: the words after "cannot", where "every" would read as "not all":
+        'any UDP port' ("cannot reach it on any UDP port", not "on every UDP port")."""
+        every, word = ("any", "or") if negative else ("every", "and")
         if self == ALL:
-            return "every port (TCP, UDP and SCTP)"
+            return f"{every} port (TCP, UDP {word} SCTP)"
         if not self:
             return "no port"
         by_text: dict[str, list[str]] = {}
@@ -97,7 +101,7 @@ class PortSet:
         parts = []
         for text, protocols in by_text.items():
             if text == "every port":
-                parts.append(f"every {_join(protocols)} port")
+                parts.append(f"{every} {_join(protocols, word)} port")
             else:
                 parts.append(f"{_join(protocols)} {text}")
         return "; ".join(parts)
@@ -112,9 +116,9 @@ def ranges_text(ranges: Ranges) -> str:
     return _join(words)
 
 
-def _join(words) -> str:
+def _join(words, word: str = "and") -> str:
     words = list(words)
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {word} {words[-1]}"
 
 
 def _union(a: Ranges, b: Ranges) -> Ranges:

@@ -104,9 +104,13 @@ def difference(judgement, diffs: list[Difference]) -> str:
         else:
             wants = _wanted(judgement, first)
         text = f"{src} can reach {dst} on {extra.describe()}, but {wants}."
+    elif missing and not extra and not first.left:
+        # Nothing open between them: "on no port", never "cannot ... on every port".
+        text = f"{src} can reach {dst} on no port, but the task wants {missing.describe()} open."
     elif missing and not extra:
         they = "they" if many else "it"
-        text = f"{src} cannot reach {dst} on {missing.describe()}, but the task says {they} should."
+        text = (f"{src} cannot reach {dst} on {missing.describe(negative=True)}, "
+                f"but the task says {they} should.")
     else:
         text = (f"{src} can reach {dst} on {first.left.describe()}, but the task wants "
                 f"{first.right.describe()}.")

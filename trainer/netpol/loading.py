@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 import yaml.reader
 
+from . import syntax_words
 from .problems import InputError, Problem, clip, format_path
 
 try:  # libyaml's parser is several times faster; PyYAML ships with it.
@@ -313,7 +314,8 @@ class _Builder:
             key_path = path + (key,)
             if key in result:
                 raise _Refused(
-                    f"mapping key {clip(key)} already defined at line {lines[key_path]}",
+                    f"the key {clip(key)} is already defined at line {lines[key_path]}: "
+                    "a key may appear only once in a mapping",
                     event.start_mark)
             lines[key_path] = key_line
             event = get_event()
@@ -392,11 +394,7 @@ def parse_yaml(text: str | bytes, source: str = "<input>", limits: Limits = WEB_
     except _Refused as exc:
         raise InputError([Problem(exc.message, source, line=exc.line)]) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = exc.problem or "invalid YAML"
-        if exc.context:
-            message = f"{exc.context}: {message}"
-        line = mark.line + 1 if mark is not None else None
+        line, message = syntax_words.explain(exc, text)  # the parser's words made plain
         raise InputError([Problem(f"invalid YAML: {message}", source, line=line)]) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1

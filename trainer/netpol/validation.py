@@ -28,6 +28,7 @@ from .formats import (
 )
 from .loading import Manifest
 from .problems import Problem, clip, format_path
+from .suggest import closest
 
 API_VERSIONS = {"NetworkPolicy": "networking.k8s.io/v1", "Pod": "v1", "Namespace": "v1"}
 # Listed as the API server lists them: field.NotSupported keeps the order it is given,
@@ -37,6 +38,7 @@ PROTOCOLS = ("TCP", "UDP", "SCTP")
 POD_PROTOCOLS = ("SCTP", "TCP", "UDP")
 POLICY_TYPES = ("Ingress", "Egress")
 ANNOTATIONS_MAX_BYTES = 256 * 1024
+MAX_FIELDS_LISTED = 8  # an unknown field with no near name: the fields there, when this few
 
 # --- a small schema of the fields we walk ---------------------------------------
 
@@ -200,12 +202,26 @@ def _walk_object(report: _Report, value, spec: Obj, path: tuple):
         if key in spec.fields:
             _walk(report, item, spec.fields[key], path + (key,))
         elif spec.strict:
-            report.add(path + (key,), f'unknown field "{format_path(path + (key,))}"')  # parts clipped
+            report.add(path + (key,), unknown_field(key, spec.fields))  # the path is said once, before
+
+
+def unknown_field(key: str, known) -> str:
+    """'unknown field; did you mean `matchLabels`?', or the fields there are when none is near."""
+    known = list(known)
+    guess = closest(key, known)
+    if guess is not None:
+        case = " (field names are case-sensitive)" if guess.lower() == key.lower() else ""
+        return f"unknown field; did you mean `{guess}`?{case}"
+    if len(known) <= MAX_FIELDS_LISTED:
+        return f"unknown field (expected one of {', '.join(known)})"
+    return "unknown field"
 
 
 def _walk_list(report: _Report, value, spec: ListOf, path: tuple):
     if not isinstance(value, list):
-        return report.add(path, f"Invalid type: expected a list, got {_type_name(value)}")
+        # A mapping here is most often a list item written without its dash.
+        hint = ' (each item of a list starts with "- ")' if isinstance(value, dict) else ""
+        return report.add(path, f"Invalid type: expected a list, got {_type_name(value)}{hint}")
     for i, item in enumerate(value):
         if item is None and (not spec.null_items or not isinstance(spec.item, Obj)):
             expected = "an object" if isinstance(spec.item, Obj) else spec.item
