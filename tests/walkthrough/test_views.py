@@ -110,7 +110,7 @@ def test_a_misspelt_field_says_its_path_once_and_what_was_meant(client, stage3):
     text = stage3.yaml.replace("    matchLabels:\n      role: db", "    matchLabel:\n      role: db")
     html = client.post(url("evaluate"), post_form(text), **HTMX).content.decode()
     assert '<span class="where">NetworkPolicy prod/db-policy: spec.podSelector.matchLabel</span>' in html
-    assert '<span class="message">unknown field; did you mean `matchLabels`?</span>' in html
+    assert '<span class="message">unknown field; did you mean <code>matchLabels</code>?</span>' in html
     assert html.count("spec.podSelector.matchLabel") == 1
 
 

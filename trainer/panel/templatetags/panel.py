@@ -5,6 +5,7 @@ and port) and the evaluate endpoint renders it on every pause in typing; built
 here with html.escape it costs a fraction of the same markup in template tags.
 """
 
+import re
 from html import escape
 
 from django import template
@@ -52,6 +53,16 @@ def breakable(name: str):
     """A pod key or an address that may wrap after its slash and dots, so that the matrix's column
     headers stay narrow (escaped first, then the break hints added)."""
     return mark_safe(escape(name).replace("/", "/<wbr>").replace(".", ".<wbr>"))
+
+
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+@register.filter
+def code_spans(message: str):
+    """A problem's message with the API server's `field` quotes shown as code, not as backticks
+    (escaped first, so only the <code> tags are markup)."""
+    return mark_safe(_CODE_SPAN.sub(r"<code>\1</code>", escape(str(message))))
 
 
 @register.simple_tag
