@@ -309,10 +309,12 @@ class Analyzer:
         """(allowed, the side's words as a format string, admitted through an ipBlock),
         once per kind of both ends and port: {0} is the other end, {1} its address,
         {2} the destination and {3} the subject."""
-        if type(subject) is Pod and self.compiled.isolating[direction][subject_kind[0]]:
+        if type(subject) is not Pod:
+            key = (as_json, direction, False)
+        elif self.compiled.isolating[direction][subject_kind[0]]:
             key = (as_json, direction, subject_kind, peer_kind, port, protocol)
-        else:  # a host, or a pod no policy isolates: the same words whatever the other end
-            key = (as_json, direction, type(subject) is Pod)
+        else:  # a pod no policy isolates, like a host: the same words whatever the other end
+            key = (as_json, direction, True)
         found = self._sides.get(key)
         if found is None:
             allowed, words = self._words(direction, subject, peer, subject_kind, peer_kind, port, protocol)
