@@ -84,11 +84,15 @@ def evaluate_request(base: str) -> tuple[str, dict]:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"{base}/stages/3/", timeout=10).read().decode()
-    previous = html.unescape(re.search(r'name="previous" id="previous" value="([^"]*)"', page).group(1))
     cookies = {c.name: c.value for c in jar}
     # The learner has typed a second port into the stage-3 policy.
     text = catalog().stage(3).yaml + "        - protocol: TCP\n          port: 3307\n"
-    body = urllib.parse.urlencode({"yaml": text, "previous": previous, "scenario": "guide"})
+    fields = {"yaml": text, "scenario": "guide"}
+    # Pages from before the diff was kept on the server posted the previous result back.
+    found = re.search(r'name="previous"[^>]*value="([^"]*)"', page)
+    if found:
+        fields["previous"] = html.unescape(found.group(1))
+    body = urllib.parse.urlencode(fields)
     headers = {
         "Content-Type": "application/x-www-form-urlencoded",
         "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
