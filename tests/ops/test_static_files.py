@@ -30,11 +30,11 @@ def assets(site, path):
 def test_the_pages_name_hashed_files_that_answer_200_with_long_caching(site):
     names = set(assets(site, "/stages/1/")) | set(assets(site, "/quizzes/"))
     wanted = {"css/site", "vendor/htmx-2.0.11/htmx.min", "vendor/codemirror-5.65.21/lib/codemirror",
-              "vendor/codemirror-5.65.21/mode/yaml/yaml", "js/stage-editor", "js/site"}
-    found = {re.sub(r"\.[0-9a-f]{12}\.(css|js)$", "", n.removeprefix("/static/")) for n in names}
+              "vendor/codemirror-5.65.21/mode/yaml/yaml", "js/stage-editor", "js/site", "favicon"}
+    found = {re.sub(r"\.[0-9a-f]{12}\.(css|js|svg)$", "", n.removeprefix("/static/")) for n in names}
     assert wanted <= found
     for name in names:
-        assert re.search(r"\.[0-9a-f]{12}\.(css|js)$", name), name
+        assert re.search(r"\.[0-9a-f]{12}\.(css|js|svg)$", name), name
         status, headers, body = fetch(site.url + name, headers={"Accept-Encoding": "gzip, br"})
         assert status == 200 and body, name
         assert "max-age=315360000" in headers["Cache-Control"] and "immutable" in headers["Cache-Control"]
