@@ -1,12 +1,12 @@
 """Backup and restore, round trip: scripts/backup-roundtrip runs it (and .ci/run).
 
 Starts a throwaway PostgreSQL on 127.0.0.1, migrates a database and fills it
-with learners and their work (stage progress, lab states, attempts and answers,
-quiz attempts with answers, anonymous ones too), backs it up with
-deploy/backup/trainer-backup, restores the dump into an empty database with
-deploy/backup/trainer-restore, and compares every table of the two, row for
-row (a digest of each table's rows in order). Prints one line per table and
-exits 1 on any difference.
+with learners and their work (stage progress, lab states, graded answers and
+question answers, quiz attempts with answers, anonymous ones too, drafts, a
+share link, a demo class), backs it up with deploy/backup/trainer-backup,
+restores the dump into an empty database with deploy/backup/trainer-restore,
+and compares every table of the two, row for row (a digest of each table's rows
+in order). Prints one line per table and exits 1 on any difference.
 """
 
 from __future__ import annotations
@@ -31,12 +31,15 @@ def populate(url: str) -> None:
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.utils import timezone
 
     from trainer.accounts.models import User
-    from trainer.lab.models import Attempt, LabState, QuestionAnswer
+    from trainer.drafts.models import Draft
+    from trainer.lab.models import LabState, QuestionAnswer, Submission
     from trainer.quizzes import attempts
     from trainer.quizzes.composition import presets
+    from trainer.sharing import snapshots
     from trainer.walkthrough.models import StageProgress
 
     now = timezone.now()
@@ -47,9 +50,10 @@ def populate(url: str) -> None:
                                         role="instructor" if n % 10 == 0 else "learner")
         StageProgress.objects.create(user=user, stage="stage-1", visited_at=now, edited_at=now)
         LabState.objects.create(user=user, exercise="lab-db-from-api", draft=f"# draft ünïcode {n}\n",
-                                transcript=[["kubectl get pods", "NAME READY"]], cluster={"applied": []})
+                                transcript=[["kubectl get pods", "NAME READY"]], changes={"applied": []})
+        Draft.objects.create(user=user, place="stage:allow-api", text=f"# stage draft {n}\n")
         for k in range(3):
-            Attempt.objects.create(user=user, exercise="lab-db-from-api",
+            Submission.objects.create(user=user, exercise="lab-db-from-api",
                                    answer=f"kind: NetworkPolicy # {n}.{k}",
                                    created_at=now - timedelta(minutes=k), passed=k == 0, score=100 - 10 * k,
                                    diagnoses=["OR for AND"], failed_checks=[], after_solution=k == 1)
@@ -62,6 +66,9 @@ def populate(url: str) -> None:
         if n % 3 == 0:
             attempts.finish(taken)
     attempts.start({"user": None, "owner_token": "anonymous-token"}, practice)
+    snapshots.create("playground", "", "kind: NetworkPolicy # shared\n", cluster="kind: Namespace\n")
+    # A class with its roster, assignments, graded work, notices and polls.
+    call_command("demo_class", "--learners", "6", stdout=open(os.devnull, "w"))
 
 
 def digests(pg: Postgres, database: str) -> dict[str, str]:
