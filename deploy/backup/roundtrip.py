@@ -11,6 +11,7 @@ in order). Prints one line per table and exits 1 on any difference.
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -68,7 +69,7 @@ def populate(url: str) -> None:
     attempts.start({"user": None, "owner_token": "anonymous-token"}, practice)
     snapshots.create("playground", "", "kind: NetworkPolicy # shared\n", cluster="kind: Namespace\n")
     # A class with its roster, assignments, graded work, notices and polls.
-    call_command("demo_class", "--learners", "6", stdout=open(os.devnull, "w"))
+    call_command("demo_class", "--learners", "6", stdout=io.StringIO())
 
 
 def digests(pg: Postgres, database: str) -> dict[str, str]:
