@@ -213,6 +213,21 @@ def test_an_unknown_top_level_field():
     assert only(policy() + "sepc: {}\n") == ("sepc", "unknown field; did you mean `spec`?", 6)
 
 
+def test_past_a_hundred_unknown_fields_of_one_load_none_gets_a_guess():
+    """Made-up keys by the thousand must not each cost edit distances against every known name."""
+    from trainer.netpol.validation import MAX_GUESSES
+
+    near = [f"ingr{a}{b}s" for a in "abcdfghijk" for b in "abcdfghijklm"]  # two edits from ingress
+    first = policy("podSelector: {}\n" + "\n".join(f"{key}: []" for key in near[:60]))
+    second = first.replace("name: p,", "name: q,")
+    with pytest.raises(InputError) as caught:
+        load_cluster([(first + "---\n" + second, "t.yaml")])
+    messages = [p.message for p in caught.value.problems]
+    assert len(messages) == 120  # every unknown field is still reported
+    assert sum("did you mean" in m for m in messages) == MAX_GUESSES  # across both objects
+    assert messages[-1] == "unknown field (expected one of podSelector, policyTypes, ingress, egress)"
+
+
 def test_an_unknown_field_in_a_port_and_in_an_ipblock():
     assert problems(ingress_ports("{port: 80, protocl: TCP}")) == [
         ("spec.ingress[0].ports[0].protocl", "unknown field; did you mean `protocol`?", 7)]

@@ -22,7 +22,7 @@ from .objects import (
     Rule,
 )
 from .problems import InputError, format_path
-from .validation import validate_manifest
+from .validation import Guesses, validate_manifest
 
 KINDS = ("Namespace", "Pod", "NetworkPolicy")
 
@@ -53,9 +53,9 @@ def load_policies(text, source: str = "editor", limits: Limits = WEB_LIMITS,
 
 
 def build_cluster(manifests: list[Manifest]) -> Cluster:
-    problems = []
+    problems, guesses = [], Guesses()
     for m in manifests:
-        problems += validate_manifest(m)
+        problems += validate_manifest(m, guesses)
     if problems:
         raise InputError(problems)
     namespaces: dict[str, Namespace] = {}

@@ -34,6 +34,8 @@ def closest(word: str, known) -> str | None:
     for name in known:
         if name.lower() == folded:
             return name
+        if abs(len(name) - len(word)) >= best_distance:
+            continue  # at least that many edits: no need to count them (hostile keys stay cheap)
         d = distance(folded, name.lower())
         if d < best_distance:
             best, best_distance = name, d

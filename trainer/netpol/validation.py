@@ -39,6 +39,20 @@ POD_PROTOCOLS = ("SCTP", "TCP", "UDP")
 POLICY_TYPES = ("Ingress", "Egress")
 ANNOTATIONS_MAX_BYTES = 256 * 1024
 MAX_FIELDS_LISTED = 8  # an unknown field with no near name: the fields there, when this few
+# "Did you mean" for this many unknown fields of one load: a learner's typos are a few, and
+# thousands of made-up keys would each cost an edit distance against every known name.
+MAX_GUESSES = 100
+
+
+@dataclass
+class Guesses:
+    """How many more unknown fields get a "did you mean", shared by the objects of one load."""
+
+    left: int = MAX_GUESSES
+
+    def take(self) -> bool:
+        self.left -= 1
+        return self.left >= 0
 
 # --- a small schema of the fields we walk ---------------------------------------
 
@@ -117,9 +131,10 @@ _SCHEMAS = {"NetworkPolicy": NETWORK_POLICY, "Pod": POD, "Namespace": NAMESPACE}
 class _Report:
     """Collects one object's problems; the line of a problem may be a sub-field's."""
 
-    def __init__(self, m: Manifest):
+    def __init__(self, m: Manifest, guesses: Guesses):
         self.m = m
         self.problems: list[Problem] = []
+        self.guesses = guesses
 
     def add(self, path: tuple, message: str, line_path: tuple | None = None):
         line = self.m.line(line_path if line_path is not None else path)
@@ -202,13 +217,15 @@ def _walk_object(report: _Report, value, spec: Obj, path: tuple):
         if key in spec.fields:
             _walk(report, item, spec.fields[key], path + (key,))
         elif spec.strict:
-            report.add(path + (key,), unknown_field(key, spec.fields))  # the path is said once, before
+            # The path is said once, before the message.
+            report.add(path + (key,), unknown_field(key, spec.fields, report.guesses.take()))
 
 
-def unknown_field(key: str, known) -> str:
-    """'unknown field; did you mean `matchLabels`?', or the fields there are when none is near."""
+def unknown_field(key: str, known, guess: bool = True) -> str:
+    """'unknown field; did you mean `matchLabels`?', or the fields there are when none is near
+    (or when guess is False: no more guesses for this load)."""
     known = list(known)
-    guess = closest(key, known)
+    guess = closest(key, known) if guess else None
     if guess is not None:
         case = " (field names are case-sensitive)" if guess.lower() == key.lower() else ""
         return f"unknown field; did you mean `{guess}`?{case}"
@@ -517,9 +534,10 @@ def _type_meta(report: _Report, data: dict) -> str | None:
     return kind
 
 
-def validate_manifest(m: Manifest) -> list[Problem]:
-    """Every problem of one object, sorted by line; [] when build.py may use it."""
-    report = _Report(m)
+def validate_manifest(m: Manifest, guesses: Guesses | None = None) -> list[Problem]:
+    """Every problem of one object, sorted by line; [] when build.py may use it. The objects of
+    one load share their guesses."""
+    report = _Report(m, guesses if guesses is not None else Guesses())
     data = m.data
     for key in ("apiVersion", "kind"):
         if data.get(key) is not None and not isinstance(data[key], str):
