@@ -138,6 +138,27 @@ def test_choice_order_varies_by_seed_so_positions_say_nothing():
         assert len(keys) > 1, spec.slug
 
 
+# Single-answer questions whose choices are all texts (not YAML policies): where picking the
+# longest choice would score a learner who knows no NetworkPolicy.
+TEXT_SINGLE = [s for s in QUESTIONS if not s.multiple and all(c.text for c in s.choices)]
+
+
+def test_the_longest_choice_is_not_a_way_to_the_key():
+    """A key that stands out by its length gives itself away: never more than 15% longer than the
+    longest distractor, and the strictly longest choice in at most 40% of the questions."""
+    assert len(TEXT_SINGLE) >= 50
+    too_long, longest = [], []
+    for spec in TEXT_SINGLE:
+        (key,) = [len(c.text) for c in spec.choices if c.correct]
+        others = max(len(c.text) for c in spec.choices if not c.correct)
+        if key > 1.15 * others:
+            too_long.append((spec.slug, key, others))
+        if key > others:
+            longest.append(spec.slug)
+    assert too_long == []
+    assert len(longest) <= 0.4 * len(TEXT_SINGLE), sorted(longest)
+
+
 def shown_texts(spec):
     """Every text of a question or template a learner reads: prompt, YAML, choices, explanation."""
     return [spec.prompt, spec.yaml, spec.explanation] + [c.text for c in spec.choices]
