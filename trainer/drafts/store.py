@@ -10,6 +10,7 @@ only when there was no row. At sign-in the session's drafts move onto the accoun
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,12 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from trainer.limits import limits
+from trainer.ops.outages import OUTAGES
 
 from .models import Draft
 
 SESSION_KEY = "drafts"
 MAX_PLACE = 80
 UNAVAILABLE = "Not kept as your draft just now: the site's storage is unavailable."
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -72,11 +75,21 @@ def save(request, place: str, text: str, cluster: str = "") -> str:
 
 
 def keep(request, place: str, text: str, starting: str, cluster: str = "", starting_cluster: str = "") -> str:
-    """save(), or discard() when the texts are the place's own starting texts again."""
-    if _same(text, starting) and _same(cluster, starting_cluster):
-        discard(request, place)
-        return ""
-    return save(request, place, text, cluster)
+    """save(), or discard() when the texts are the place's own starting texts again. A database
+    outage is said, not raised: the editor's answer needs no database, and the next edit keeps it."""
+    try:
+        if _same(text, starting) and _same(cluster, starting_cluster):
+            discard(request, place)
+            return ""
+        return save(request, place, text, cluster)
+    except OUTAGES as exc:
+        return unavailable(exc)
+
+
+def unavailable(exc: BaseException) -> str:
+    """What the note beside the editor says when a draft could not be written, logged once."""
+    logger.warning("draft not kept, database unavailable: %s", type(exc).__name__)
+    return UNAVAILABLE
 
 
 def _same(a: str, b: str) -> bool:

@@ -17,7 +17,7 @@ from django_htmx.http import reswap, retarget
 
 from trainer import grading, terminal
 from trainer.catalog.exercises import all_exercises, get_exercise
-from trainer.drafts.store import UNAVAILABLE, refusal
+from trainer.drafts.store import refusal, unavailable
 from trainer.limits import limits
 from trainer.ops.errors import refuse
 from trainer.ops.outages import OUTAGES
@@ -121,8 +121,7 @@ def _keep_draft(request: HtmxHttpRequest, exercise, text: str) -> str:
     try:
         store_for(request).save_draft(exercise.id, "" if text.strip() == exercise.starter.strip() else text)
     except OUTAGES as exc:
-        logger.warning("draft not kept, database unavailable: %s", type(exc).__name__)
-        return UNAVAILABLE
+        return unavailable(exc)
     return ""
 
 

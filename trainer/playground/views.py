@@ -6,8 +6,6 @@ otherwise; bad YAML is a message in the panel, a request no form could send a 40
 
 from __future__ import annotations
 
-import logging
-
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +15,6 @@ from django_htmx.http import reswap, retarget
 from trainer.drafts import store as drafts
 from trainer.limits import limits
 from trainer.ops.errors import refuse
-from trainer.ops.outages import OUTAGES
 from trainer.ops.ratelimit import rate_limited
 from trainer.ops.requests import HtmxHttpRequest
 from trainer.panel import memory
@@ -26,7 +23,6 @@ from trainer.panel.panel import MAX_CONNECTIONS, BadRequest, endpoint_keys, expl
 from .world import NO_CLUSTER, PLACE, evaluate_texts, example
 
 PAGE = "playground/playground.html"
-logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -47,12 +43,8 @@ def evaluate_view(request: HtmxHttpRequest) -> HttpResponse:
     evaluation, world = evaluate_texts(cluster, policies, memory.recall(request, PLACE))
     if evaluation.ok:
         memory.remember(request, PLACE, evaluation.allowed)
-    try:
-        start_cluster, start_policies = example()
-        draft_note = drafts.keep(request, PLACE, policies, start_policies, cluster, start_cluster)
-    except OUTAGES as exc:
-        logger.warning("draft not kept, database unavailable: %s", type(exc).__name__)
-        draft_note = drafts.UNAVAILABLE
+    start_cluster, start_policies = example()
+    draft_note = drafts.keep(request, PLACE, policies, start_policies, cluster, start_cluster)
     context = {"evaluation": evaluation, "urls": _urls(), "draft_note": draft_note}
     if request.htmx:
         return render(request, f"{PAGE}#evaluated", context)

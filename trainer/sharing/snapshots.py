@@ -20,9 +20,10 @@ from trainer.drafts import store as drafts
 from trainer.lab.pages import world_for as exercise_world
 from trainer.lab.progress import store_for
 from trainer.limits import limits
+from trainer.netpol.problems import InputError
 from trainer.panel.panel import Evaluation, evaluate
 from trainer.panel.world import World
-from trainer.playground.world import PLACE, evaluate_texts
+from trainer.playground.world import PLACE, evaluate_texts, load_world
 from trainer.walkthrough.progress import draft_place
 from trainer.walkthrough.worlds import world_for as stage_world
 
@@ -38,11 +39,20 @@ class Refused(ValueError):
 
 
 @dataclass(frozen=True)
-class Shown:
+class Place:
+    """Where a snapshot was made: enough to answer a cell or a probe, or to edit a copy."""
+
     title: str  # "Stage 3: Allow ingress from the API pod on port 3306"
     editor_url: str  # where "Edit a copy" lands
-    evaluation: Evaluation
     world: World | None  # what the policies were applied to; None when a playground's cluster is bad
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The snapshot as its page shows it: its place and the panel."""
+
+    place: Place
+    evaluation: Evaluation
 
 
 def new_code() -> str:
@@ -66,36 +76,42 @@ def create(kind: str, item: str, policies: str, *, scenario: str = "", cluster: 
     raise Refused("Not shared: no free link could be made just now. Try again.")
 
 
-def shown(snapshot: Snapshot) -> Shown | None:
-    """The snapshot as its page shows it; None when its stage or exercise is gone from the content.
-    A snapshot is not an edit: its panel has no "what changed" (diff None)."""
-    found = _shown(snapshot)
-    if found is not None:
-        found.evaluation.diff = None
-    return found
-
-
-def _shown(snapshot: Snapshot) -> Shown | None:
+def place(snapshot: Snapshot) -> Place | None:
+    """Where the snapshot was made; None when its stage or exercise is gone from the content."""
     if snapshot.kind == Snapshot.Kind.STAGE:
         stage = catalog().stage(int(snapshot.item)) if snapshot.item.isdigit() else None
         scenario = catalog().scenario(snapshot.scenario or None)
         if stage is None or scenario is None:
             return None
         query = "" if scenario.slug == catalog().scenarios[0].slug else f"?scenario={scenario.slug}"
-        world = stage_world(scenario)
-        return Shown(f"Stage {stage.number}: {stage.title}",
-                     reverse("walkthrough:stage", args=[stage.number]) + query,
-                     evaluate(world, snapshot.policies), world)
+        return Place(f"Stage {stage.number}: {stage.title}",
+                     reverse("walkthrough:stage", args=[stage.number]) + query, stage_world(scenario))
     if snapshot.kind == Snapshot.Kind.EXERCISE:
         try:
             exercise = get_exercise(snapshot.item)
         except KeyError:
             return None
-        world = exercise_world(exercise)
-        return Shown(f"Practice lab: {exercise.title}", reverse("lab:exercise", args=[exercise.id]),
-                     evaluate(world, snapshot.policies), world)
-    evaluation, world = evaluate_texts(snapshot.cluster, snapshot.policies)
-    return Shown("Playground", reverse("playground:page"), evaluation, world)
+        return Place(f"Practice lab: {exercise.title}", reverse("lab:exercise", args=[exercise.id]),
+                     exercise_world(exercise))
+    try:
+        world = load_world(snapshot.cluster)
+    except InputError:
+        world = None
+    return Place("Playground", reverse("playground:page"), world)
+
+
+def shown(snapshot: Snapshot) -> Shown | None:
+    """The snapshot as its page shows it; None when its place is gone. The panel is computed
+    again from the texts; a snapshot is not an edit, so it has no "what changed" (diff None)."""
+    found = place(snapshot)
+    if found is None:
+        return None
+    if snapshot.kind == Snapshot.Kind.PLAYGROUND:
+        evaluation, _ = evaluate_texts(snapshot.cluster, snapshot.policies)  # the cluster's problems too
+    else:
+        evaluation = evaluate(found.world, snapshot.policies)
+    evaluation.diff = None
+    return Shown(found, evaluation)
 
 
 def copy_to_drafts(request, snapshot: Snapshot) -> None:

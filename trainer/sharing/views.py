@@ -61,61 +61,63 @@ def share_playground(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 def snapshot(request: HtmxHttpRequest, code: str) -> HttpResponse:
-    snap, shown = _open(code)
-    return _page(request, snap, shown)
+    snap, _ = _open(code)
+    return _page(request, snap)
 
 
 @require_POST
 @rate_limited("evaluate")
 def explain_view(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """A matrix cell's explanation: questions about a snapshot change nothing in it."""
-    snap, shown = _open(code)
+    snap, place = _open(code)
     try:
         question = parse_cell(request.POST.get("cell", ""))
     except BadRequest as exc:
         return refuse(str(exc))
-    return _answer(request, snap, shown, question, "explanation")
+    return _answer(request, snap, place, question, "explanation")
 
 
 @require_POST
 @rate_limited("evaluate")
 def probe_view(request: HtmxHttpRequest, code: str) -> HttpResponse:
-    snap, shown = _open(code)
+    snap, place = _open(code)
     probe = {key: request.POST.get(f"probe_{key}", "")[:300] for key in ("from", "to", "port", "protocol")}
     question = (probe["from"], probe["to"], probe["port"], probe["protocol"])
-    return _answer(request, snap, shown, question, "probe", probe)
+    return _answer(request, snap, place, question, "probe", probe)
 
 
 @require_POST
 @rate_limited("evaluate")
 def copy(request: HtmxHttpRequest, code: str) -> HttpResponse:
     """Edit a copy: the snapshot becomes the visitor's draft, and the editor opens with it."""
-    snap, shown = _open(code)
+    snap, place = _open(code)
     snapshots.copy_to_drafts(request, snap)
-    return redirect(shown.editor_url)
+    return redirect(place.editor_url)
 
 
-def _open(code: str) -> tuple[Snapshot, snapshots.Shown]:
+def _open(code: str) -> tuple[Snapshot, snapshots.Place]:
+    """The snapshot and where it was made; the panel is computed only for a whole page."""
     snap = get_object_or_404(Snapshot, code=code)
-    shown = snapshots.shown(snap)
-    if shown is None:
+    place = snapshots.place(snap)
+    if place is None:
         raise Http404("What this link showed is no longer on the site.")
-    return snap, shown
+    return snap, place
 
 
-def _answer(request, snap, shown, question: tuple, kind: str, probe=None) -> HttpResponse:
+def _answer(request, snap, place, question: tuple, kind: str, probe=None) -> HttpResponse:
     """A cell's or a probe's answer: the fragment for htmx, else the page with it filled in."""
-    answer = explain(shown.world, snap.policies, *question) if shown.world is not None else NO_CLUSTER
+    answer = explain(place.world, snap.policies, *question) if place.world is not None else NO_CLUSTER
     if request.htmx:
         response = render(request, "panel/panel.html#explanation", {"explanation": answer, "kind": kind})
         return reswap(retarget(response, "#explanation" if kind == "explanation" else "#probe-result"),
                       "innerHTML")
     extra = {"explanation": answer} if kind == "explanation" else {"probe_answer": answer, "probe": probe}
-    return _page(request, snap, shown, **extra)
+    return _page(request, snap, **extra)
 
 
-def _page(request, snap, shown, **extra) -> HttpResponse:
-    world = shown.world
+def _page(request, snap, **extra) -> HttpResponse:
+    shown = snapshots.shown(snap)
+    world = shown.place.world
     target = world.target if world is not None else None
     probe = extra.pop("probe", None) or {"from": "", "to": target.pod if target else "",
                                          "port": str(target.port) if target else "", "protocol": "TCP"}

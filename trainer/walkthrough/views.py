@@ -110,11 +110,7 @@ def evaluate_view(request: HtmxHttpRequest, number: int) -> HttpResponse:
         # next edit after the database is back (anonymous progress is in the session, on Redis).
         logger.warning("progress not recorded, database unavailable: %s", type(exc).__name__)
         news = set()
-    try:
-        draft_note = drafts.keep(request, progress.draft_place(stage), posted.text, stage.yaml)
-    except OUTAGES as exc:  # kept at the next edit after the database is back
-        logger.warning("draft not kept, database unavailable: %s", type(exc).__name__)
-        draft_note = drafts.UNAVAILABLE
+    draft_note = drafts.keep(request, progress.draft_place(stage), posted.text, stage.yaml)
     if request.htmx:
         context = _fragment_context(request, stage, posted.scenario, evaluation, news)
         return render(request, "walkthrough/stage.html#evaluated", {**context, "draft_note": draft_note})

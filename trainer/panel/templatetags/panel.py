@@ -61,7 +61,9 @@ _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 @register.filter
 def code_spans(message: str):
     """A problem's message with the API server's `field` quotes shown as code, not as backticks
-    (escaped first, so only the <code> tags are markup)."""
+    (escaped first, so only the <code> tags are markup). Not the site's Markdown renderer
+    (trainer/web/markup.py): messages quote the learner's values, whose asterisks, underscores
+    and backslashes must read as typed."""
     return mark_safe(_CODE_SPAN.sub(r"<code>\1</code>", escape(str(message))))
 
 
